@@ -1,0 +1,100 @@
+//! 登录 / 退出 and "who am I", for every page's header and for the guarded shells.
+
+use super::error::AppError;
+use crate::domain::role::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person as pages see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub username: String,
+    pub display_name: String,
+    pub department: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+impl CurrentUser {
+    pub fn is_staff(&self) -> bool {
+        self.roles.iter().any(|r| r.is_staff())
+    }
+
+    /// Where this person lands after logging in.
+    pub fn home_path(&self) -> &'static str {
+        if self.is_staff() {
+            "/staff"
+        } else {
+            "/my"
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::backend::auth::Account> for CurrentUser {
+    fn from(a: crate::backend::auth::Account) -> Self {
+        CurrentUser {
+            username: a.username,
+            display_name: a.display_name,
+            department: a.department_name,
+            roles: a.roles,
+        }
+    }
+}
+
+#[server(prefix = "/sf", endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    Ok(super::context::current_account().await?.map(Into::into))
+}
+
+/// A `next` target is followed only when it is a path on this site: no open redirects.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    local.then(|| next.to_string())
+}
+
+#[server(prefix = "/sf", endpoint = "login")]
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<CurrentUser, AppError> {
+    use super::context;
+    if username.len() > 256 || password.len() > 1024 {
+        return Err(AppError::BadCredentials);
+    }
+    let state = context::state()?;
+    let logged_in =
+        crate::backend::auth::login(&state.db, &username, &password, chrono::Utc::now()).await?;
+    context::set_session_cookie(&logged_in.token, state.environment);
+    let user: CurrentUser = logged_in.account.into();
+    let target = safe_next(next.as_deref()).unwrap_or_else(|| user.home_path().to_string());
+    leptos_axum::redirect(&target);
+    Ok(user)
+}
+
+#[server(prefix = "/sf", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::context;
+    let state = context::state()?;
+    if let Some(token) = context::request_cookie(crate::backend::sessions::COOKIE_NAME) {
+        crate::backend::auth::logout(&state.db, &token, chrono::Utc::now()).await?;
+    }
+    context::clear_session_cookie();
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/staff")), Some("/staff".into()));
+        assert_eq!(safe_next(Some("//evil.example/x")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(None), None);
+    }
+}

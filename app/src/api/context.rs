@@ -1,0 +1,78 @@
+//! What a server function needs from its request: the shared state, the session cookie, the
+//! signed-in account, and a way to set cookies on the response.
+
+use super::error::AppError;
+use crate::backend::auth::{self, Account};
+use crate::backend::sessions::COOKIE_NAME;
+use crate::backend::state::{AppState, Environment};
+use crate::domain::role::Role;
+use http::header::{HeaderValue, COOKIE, SET_COOKIE};
+use leptos::prelude::*;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// A cookie's value from the request, if sent.
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The signed-in account, or `None` for a visitor.
+pub async fn current_account() -> Result<Option<Account>, AppError> {
+    let Some(token) = request_cookie(COOKIE_NAME) else {
+        return Ok(None);
+    };
+    let state = state()?;
+    Ok(auth::resume(&state.db, &token, chrono::Utc::now()).await?)
+}
+
+/// The signed-in account if it holds one of `roles`; otherwise the matching error.
+pub async fn require_role(roles: &[Role]) -> Result<Account, AppError> {
+    let account = current_account().await?.ok_or(AppError::Unauthenticated)?;
+    if account.roles.iter().any(|r| roles.contains(r)) {
+        Ok(account)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Sets the session cookie. HttpOnly so scripts cannot read it, SameSite=Lax against cross-site
+/// posts, Secure in production (served behind HTTPS).
+pub fn set_session_cookie(token: &str, environment: Environment) {
+    let secure = if environment == Environment::Production {
+        "; Secure"
+    } else {
+        ""
+    };
+    set_cookie(&format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
+    ));
+}
+
+pub fn clear_session_cookie() {
+    set_cookie(&format!(
+        "{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    ));
+}
+
+fn set_cookie(value: &str) {
+    if let (Some(response), Ok(header)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        response.append_header(SET_COOKIE, header);
+    }
+}

@@ -1,0 +1,87 @@
+//! The one error type that crosses the wire: a code and its Chinese wording. Causes from the
+//! database or the machine are logged on the server and never sent.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", content = "detail", rename_all = "snake_case")]
+pub enum AppError {
+    /// 未登录 or the session ended.
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Logged in, but the role may not do this.
+    #[error("您的账号无权进行此操作")]
+    Forbidden,
+    #[error("用户名或密码错误")]
+    BadCredentials,
+    /// Locked after repeated failures; carries the local time it unlocks, already formatted.
+    #[error("密码错误次数过多，账号已锁定，请于 {0} 后再试")]
+    Locked(String),
+    /// Input a person can correct; the message says how.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("未找到相关记录")]
+    NotFound,
+    #[error("系统繁忙，请稍后再试。您已保存的内容不会丢失")]
+    Internal,
+    /// The request did not reach the function (network, encoding): worded for the citizen.
+    #[error("网络连接异常，请检查网络后重试")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The stable code for the REST API and logs.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Locked(_) => "locked",
+            AppError::Invalid(_) => "invalid",
+            AppError::Conflict(_) => "conflict",
+            AppError::NotFound => "not_found",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::backend::error::ServiceError> for AppError {
+    fn from(err: crate::backend::error::ServiceError) -> Self {
+        use crate::backend::error::ServiceError as S;
+        match err {
+            S::Invalid(msg) => AppError::Invalid(msg),
+            S::Conflict(msg) => AppError::Conflict(msg),
+            S::BadCredentials => AppError::BadCredentials,
+            S::Locked(until) => AppError::Locked(
+                until
+                    .with_timezone(&crate::domain::time::china())
+                    .format("%H:%M")
+                    .to_string(),
+            ),
+            S::NotFound => AppError::NotFound,
+            S::Refused(msg) => AppError::Invalid(msg),
+            S::Database(e) => {
+                tracing::error!(error = %e, "database error");
+                AppError::Internal
+            }
+            S::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                AppError::Internal
+            }
+        }
+    }
+}

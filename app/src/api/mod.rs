@@ -1,0 +1,10 @@
+//! Server functions: thin. Each takes the request context, calls one backend use case and returns a
+//! DTO or an `AppError` code. Compiled for both sides; the bodies run on the server only.
+
+pub mod auth;
+pub mod error;
+pub mod site;
+pub mod staff;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod context;

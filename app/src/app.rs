@@ -1,0 +1,128 @@
+//! The document shell, the root component and the route table.
+
+use crate::api::auth::{get_current_user, CurrentUser, Login, Logout};
+use crate::api::error::AppError;
+use crate::api::site::get_site_info;
+use crate::domain::channel::Channel;
+use crate::domain::role::StaffSection;
+use crate::domain::site::SiteInfo;
+use crate::features::{
+    auth::LoginPage, channel::ChannelPage, home::HomePage, kiosk, my::MyPage, not_found::NotFound,
+    staff::StaffPage,
+};
+use crate::i18n::I18nContextProvider;
+use crate::layouts::{citizen::CitizenLayout, kiosk::KioskLayout, prefs::LANG_COOKIE};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The whole HTML document. Rendered on the server only; `App` inside it is what hydrates.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in person, refetched whenever someone logs in or out.
+pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+/// The portal's names and numbers.
+pub type SiteResource = Resource<Result<SiteInfo, AppError>>;
+
+/// The two account actions every shell needs.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let user: UserResource = Resource::new(
+        move || (login.version().get(), logout.version().get()),
+        |_| get_current_user(),
+    );
+    let site: SiteResource = Resource::new(|| (), |_| get_site_info());
+    provide_context(AuthActions { login, logout });
+    provide_context(user);
+    provide_context(site);
+
+    // The portal speaks Simplified Chinese unless the visitor picks another language; the browser's
+    // Accept-Language is not consulted, so a clerk's English-language PC still shows Chinese.
+    let no_header = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
+    let cookie_options = leptos_use::UseCookieOptions::default()
+        .path("/")
+        .max_age(365 * 24 * 3600 * 1000)
+        .same_site(leptos_use::SameSite::Lax);
+
+    // Every page is rendered completely before it is sent (SsrMode::Async), so it reads fully
+    // without JavaScript, as an old township PC or a screen reader may need.
+    view! {
+        <Stylesheet id="leptos" href="/pkg/yizhan.css"/>
+        <Title formatter=|title: String| {
+            if title.is_empty() { "一站式网上办事大厅".to_string() } else { format!("{title} - 一站式网上办事大厅") }
+        }/>
+        <I18nContextProvider
+            cookie_name=LANG_COOKIE
+            cookie_options=cookie_options
+            ssr_lang_header_getter=no_header
+        >
+            <Router>
+                <Routes fallback=|| view! { <CitizenLayout><NotFound/></CitizenLayout> }>
+                    <ParentRoute path=path!("") view=CitizenLayoutOutlet ssr=SsrMode::Async>
+                        <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("guide") view=|| view! { <ChannelPage channel=Channel::Guide/> } ssr=SsrMode::Async/>
+                        <Route path=path!("forms") view=|| view! { <ChannelPage channel=Channel::Forms/> } ssr=SsrMode::Async/>
+                        <Route path=path!("consult") view=|| view! { <ChannelPage channel=Channel::Consult/> } ssr=SsrMode::Async/>
+                        <Route path=path!("apply") view=|| view! { <ChannelPage channel=Channel::Apply/> } ssr=SsrMode::Async/>
+                        <Route path=path!("status") view=|| view! { <ChannelPage channel=Channel::Status/> } ssr=SsrMode::Async/>
+                        <Route path=path!("petition") view=|| view! { <ChannelPage channel=Channel::Petition/> } ssr=SsrMode::Async/>
+                        <Route path=path!("mailbox") view=|| view! { <ChannelPage channel=Channel::Mailbox/> } ssr=SsrMode::Async/>
+                        <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("my") view=MyPage ssr=SsrMode::Async/>
+                    </ParentRoute>
+                    <Route path=path!("staff") view=|| view! { <StaffPage section=StaffSection::Desk/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/intake") view=|| view! { <StaffPage section=StaffSection::Intake/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/review") view=|| view! { <StaffPage section=StaffSection::Review/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/approve") view=|| view! { <StaffPage section=StaffSection::Approve/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/extensions") view=|| view! { <StaffPage section=StaffSection::Extensions/> } ssr=SsrMode::Async/>
+                    <Route path=path!("supervision") view=|| view! { <StaffPage section=StaffSection::Supervision/> } ssr=SsrMode::Async/>
+                    <Route path=path!("admin") view=|| view! { <StaffPage section=StaffSection::Admin/> } ssr=SsrMode::Async/>
+                    <Route path=path!("admin/security") view=|| view! { <StaffPage section=StaffSection::Security/> } ssr=SsrMode::Async/>
+                    <Route path=path!("admin/audit") view=|| view! { <StaffPage section=StaffSection::Audit/> } ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("kiosk") view=KioskLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=kiosk::KioskHome ssr=SsrMode::Async/>
+                        <Route path=path!(":tile") view=kiosk::KioskTile ssr=SsrMode::Async/>
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// The citizen shell around the nested route's page.
+#[component]
+fn CitizenLayoutOutlet() -> impl IntoView {
+    view! {
+        <CitizenLayout>
+            <leptos_router::components::Outlet/>
+        </CitizenLayout>
+    }
+}

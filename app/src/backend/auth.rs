@@ -1,0 +1,181 @@
+//! 登录 / 退出 (log in, log out): password check, lockout after repeated failures, session start,
+//! and an audit entry for every attempt.
+
+use super::audit::{self, AuditEntry};
+use super::entities::user;
+use super::error::{ServiceError, ServiceResult};
+use super::password::{verify_password, DUMMY_HASH};
+use super::{departments, sessions, users};
+use crate::domain::role::Role;
+use crate::domain::username::Username;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+
+/// Consecutive failures after which an account is locked.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a lock lasts.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// A signed-in account as the rest of the program sees it: no hash, no token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub kind: String,
+    pub department_name: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+pub struct LoggedIn {
+    pub token: String,
+    pub account: Account,
+}
+
+async fn account_of(db: &DatabaseConnection, row: user::Model) -> ServiceResult<Account> {
+    let roles = users::roles_of(db, row.id).await?;
+    let department_name = match row.department_id {
+        Some(id) => departments::find(db, id).await?.map(|d| d.name),
+        None => None,
+    };
+    Ok(Account {
+        id: row.id,
+        username: row.username,
+        display_name: row.display_name,
+        kind: row.kind,
+        department_name,
+        roles,
+    })
+}
+
+pub async fn login(
+    db: &DatabaseConnection,
+    raw_username: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<LoggedIn> {
+    let found = match Username::parse(raw_username) {
+        Ok(username) => users::find_by_username(db, &username).await?,
+        Err(_) => None,
+    };
+    let Some(row) = found.filter(|u| u.is_active) else {
+        // Same work as for a real account, so timing does not tell which usernames exist.
+        verify_password(password.to_string(), DUMMY_HASH.to_string()).await?;
+        return Err(ServiceError::BadCredentials);
+    };
+    if let Some(until) = row.locked_until.filter(|until| *until > now) {
+        return Err(ServiceError::Locked(until));
+    }
+    let ok = verify_password(password.to_string(), row.password_hash.clone()).await?;
+    let txn = db.begin().await?;
+    if !ok {
+        let failures = row.failed_logins + 1;
+        let lock = failures >= MAX_FAILED_LOGINS;
+        let locked_until = lock.then(|| now + Duration::minutes(LOCK_MINUTES));
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::FailedLogins,
+                Expr::value(if lock { 0 } else { failures }),
+            )
+            .col_expr(user::Column::LockedUntil, Expr::value(locked_until))
+            .filter(user::Column::Id.eq(row.id))
+            .exec(&txn)
+            .await?;
+        audit::append(
+            &txn,
+            AuditEntry {
+                at: now,
+                actor_user_id: Some(row.id),
+                actor: row.username.clone(),
+                action: if lock {
+                    "auth.locked"
+                } else {
+                    "auth.login_failed"
+                }
+                .into(),
+                target: format!("user:{}", row.username),
+                detail: format!("failures={failures}"),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(match locked_until {
+            Some(until) => ServiceError::Locked(until),
+            None => ServiceError::BadCredentials,
+        });
+    }
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.eq(row.id))
+        .exec(&txn)
+        .await?;
+    let roles = users::roles_of(&txn, row.id).await?;
+    let token = sessions::start(&txn, row.id, Role::idle_timeout_secs(&roles), now).await?;
+    audit::append(
+        &txn,
+        AuditEntry {
+            at: now,
+            actor_user_id: Some(row.id),
+            actor: row.username.clone(),
+            action: "auth.login".into(),
+            target: format!("user:{}", row.username),
+            detail: String::new(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let account = account_of(db, row).await?;
+    Ok(LoggedIn { token, account })
+}
+
+/// The account behind a session token, if the session is alive.
+pub async fn resume(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<Option<Account>> {
+    let Some(user_id) = sessions::resume(db, token, now).await? else {
+        return Ok(None);
+    };
+    let Some(row) = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.is_active)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(account_of(db, row).await?))
+}
+
+pub async fn logout(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) -> ServiceResult<()> {
+    let Some(user_id) = sessions::user_of(db, token).await? else {
+        return Ok(());
+    };
+    let username = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map(|u| u.username)
+        .unwrap_or_default();
+    // The audit append writes first, which on SQLite takes the write lock before anything is read.
+    let txn = db.begin().await?;
+    audit::append(
+        &txn,
+        AuditEntry {
+            at: now,
+            actor_user_id: Some(user_id),
+            actor: username.clone(),
+            action: "auth.logout".into(),
+            target: format!("user:{username}"),
+            detail: String::new(),
+        },
+    )
+    .await?;
+    sessions::end(&txn, token).await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! 演示数据 (demo data): departments and one account per role, so a newcomer can click through every
+//! door. Refused in production. Safe to run twice.
+
+use super::departments::{self, NewDepartment};
+use super::error::{ServiceError, ServiceResult};
+use super::state::Environment;
+use super::users::{self, NewUser};
+use crate::domain::account::AccountKind;
+use crate::domain::role::Role;
+use crate::domain::username::Username;
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+/// The departments of a typical municipal service hall.
+const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "zwfw",
+        "示范市政务服务管理办公室",
+        "政务服务办",
+        "0000-12345",
+    ),
+    ("gaj", "示范市公安局", "公安局", "0000-110"),
+    ("scjg", "示范市市场监督管理局", "市场监管局", "0000-12315"),
+    ("rsj", "示范市人力资源和社会保障局", "人社局", "0000-12333"),
+    ("mzj", "示范市民政局", "民政局", "0000-23456"),
+    ("zrzy", "示范市自然资源和规划局", "自然资源局", "0000-34567"),
+    ("zjj", "示范市住房和城乡建设局", "住建局", "0000-45678"),
+    ("wjw", "示范市卫生健康委员会", "卫健委", "0000-12320"),
+    ("jyj", "示范市教育局", "教育局", "0000-56789"),
+    ("jtj", "示范市交通运输局", "交通运输局", "0000-12328"),
+];
+
+/// (username, display name, kind, department code, roles)
+type DemoAccount = (
+    &'static str,
+    &'static str,
+    AccountKind,
+    Option<&'static str>,
+    &'static [Role],
+);
+
+/// The demo accounts of DESIGN.md §5, plus the two other administrators the security bar separates.
+pub const ACCOUNTS: &[DemoAccount] = &[
+    (
+        "citizen1",
+        "张晓明",
+        AccountKind::Person,
+        None,
+        &[Role::Citizen],
+    ),
+    (
+        "citizen2",
+        "李秀英",
+        AccountKind::Person,
+        None,
+        &[Role::Citizen],
+    ),
+    (
+        "company1",
+        "示范市青禾科技有限公司",
+        AccountKind::Company,
+        None,
+        &[Role::Company],
+    ),
+    (
+        "clerk1",
+        "王窗口",
+        AccountKind::Staff,
+        Some("zwfw"),
+        &[Role::Clerk],
+    ),
+    (
+        "reviewer1",
+        "赵承办",
+        AccountKind::Staff,
+        Some("scjg"),
+        &[Role::Reviewer],
+    ),
+    (
+        "approver1",
+        "钱批准",
+        AccountKind::Staff,
+        Some("scjg"),
+        &[Role::Approver, Role::Head],
+    ),
+    (
+        "supervisor1",
+        "孙监察",
+        AccountKind::Staff,
+        Some("zwfw"),
+        &[Role::Supervisor],
+    ),
+    (
+        "admin1",
+        "周管理",
+        AccountKind::Staff,
+        Some("zwfw"),
+        &[Role::Admin],
+    ),
+    (
+        "secadmin1",
+        "吴安全",
+        AccountKind::Staff,
+        Some("zwfw"),
+        &[Role::SecurityAdmin],
+    ),
+    (
+        "auditor1",
+        "郑审计",
+        AccountKind::Staff,
+        Some("zwfw"),
+        &[Role::AuditAdmin],
+    ),
+];
+
+/// Loads the demo departments and accounts; accounts that exist are left as they are.
+/// Returns the usernames with their roles, for printing.
+pub async fn seed(
+    db: &DatabaseConnection,
+    environment: Environment,
+    password: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<Vec<(String, String)>> {
+    if environment == Environment::Production {
+        return Err(ServiceError::Refused(
+            "生产环境（YIZHAN_ENV=production）不允许加载演示数据".into(),
+        ));
+    }
+    for (i, (code, name, short_name, phone)) in DEPARTMENTS.iter().enumerate() {
+        departments::ensure(
+            db,
+            &NewDepartment {
+                code,
+                name,
+                short_name,
+                phone,
+                address: "示范市人民大道1号 市民服务中心",
+                sort_order: i as i32,
+            },
+            now,
+        )
+        .await?;
+    }
+    let mut printed = Vec::new();
+    for (username, display_name, kind, department, roles) in ACCOUNTS {
+        let username = Username::parse(username)
+            .map_err(|e| ServiceError::Internal(format!("demo username: {e}")))?;
+        if users::find_by_username(db, &username).await?.is_none() {
+            users::create(
+                db,
+                NewUser {
+                    username: username.clone(),
+                    display_name: display_name.to_string(),
+                    kind: *kind,
+                    department_code: department.map(str::to_string),
+                    roles: roles.to_vec(),
+                    password: password.to_string(),
+                    email: None,
+                    mobile: None,
+                },
+                "seed",
+                now,
+            )
+            .await?;
+        }
+        let role_names: Vec<&str> = roles.iter().map(|r| r.name_zh()).collect();
+        printed.push((username.to_string(), role_names.join("、")));
+    }
+    Ok(printed)
+}

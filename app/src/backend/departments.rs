@@ -1,0 +1,61 @@
+//! 部门 (departments): the bodies that handle items, cases and letters.
+
+use super::entities::department;
+use super::error::ServiceResult;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+pub struct NewDepartment<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub short_name: &'a str,
+    pub phone: &'a str,
+    pub address: &'a str,
+    pub sort_order: i32,
+}
+
+/// Creates the department unless one with the same code exists; returns it either way.
+pub async fn ensure(
+    db: &impl ConnectionTrait,
+    new: &NewDepartment<'_>,
+    now: DateTime<Utc>,
+) -> ServiceResult<department::Model> {
+    if let Some(existing) = find_by_code(db, new.code).await? {
+        return Ok(existing);
+    }
+    let row = department::ActiveModel {
+        code: Set(new.code.to_string()),
+        name: Set(new.name.to_string()),
+        short_name: Set(new.short_name.to_string()),
+        phone: Set(new.phone.to_string()),
+        address: Set(new.address.to_string()),
+        sort_order: Set(new.sort_order),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    Ok(row.insert(db).await?)
+}
+
+pub async fn find_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> ServiceResult<Option<department::Model>> {
+    Ok(department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> ServiceResult<Option<department::Model>> {
+    Ok(department::Entity::find_by_id(id).one(db).await?)
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> ServiceResult<Vec<department::Model>> {
+    Ok(department::Entity::find()
+        .order_by_asc(department::Column::SortOrder)
+        .order_by_asc(department::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,36 @@
+//! Service errors: what a use case can fail with. Database causes stay inside (logged by the API
+//! layer, never shown); the rest map one-to-one onto wire codes in `crate::api::error`.
+
+use chrono::{DateTime, Utc};
+use sea_orm::DbErr;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// Input a person can correct; the message is already in Chinese.
+    #[error("{0}")]
+    Invalid(String),
+    /// A unique value is taken (for example a username).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("account locked until {0}")]
+    Locked(DateTime<Utc>),
+    #[error("not found")]
+    NotFound,
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// True when the database refused a row because a unique constraint is taken: the two engines word
+/// it differently.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    let text = err.to_string();
+    text.contains("UNIQUE constraint failed") || text.contains("duplicate key value")
+}

@@ -1,0 +1,16 @@
+//! Server-side half of the portal (feature `ssr` only): database access, use cases, audit.
+//! Depends on `domain`; never on `api` or the pages. One use case = one transaction.
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod departments;
+pub mod entities;
+pub mod error;
+pub mod password;
+pub mod sessions;
+pub mod state;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+pub mod users;

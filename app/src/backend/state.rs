@@ -1,0 +1,27 @@
+//! What every request handler and server function may reach: the database, the site's settings.
+
+use crate::domain::site::SiteInfo;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// YIZHAN_ENV: demo data and generated keys are for development only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub site: Arc<SiteInfo>,
+    pub environment: Environment,
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,10 @@
+//! Pure rules of the portal: roles, channels, settings shared by server and browser.
+//! No I/O, no clock reads, no sea-orm: this module builds for wasm.
+
+pub mod account;
+pub mod channel;
+pub mod password;
+pub mod role;
+pub mod site;
+pub mod time;
+pub mod username;

@@ -1,0 +1,13 @@
+//! 时区 (time zone): days and times shown to people are Beijing time (Asia/Shanghai, UTC+8).
+
+use chrono::FixedOffset;
+
+/// UTC+8. China has had no daylight saving time since 1991, so a fixed offset is exact.
+const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+pub fn china() -> FixedOffset {
+    CHINA
+}

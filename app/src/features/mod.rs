@@ -1,0 +1,10 @@
+//! Pages, one module per channel or area. Pages call server functions from `api` and draw with the
+//! shells in `layouts`.
+
+pub mod auth;
+pub mod channel;
+pub mod home;
+pub mod kiosk;
+pub mod my;
+pub mod not_found;
+pub mod staff;

@@ -1,0 +1,19 @@
+//! Database migrations: one schema for SQLite and PostgreSQL. A migration that has landed is never edited;
+//! change the schema with a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_departments_users_roles;
+
+pub use m20261123_000001_departments_users_roles::GENESIS_HASH;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(
+            m20261123_000001_departments_users_roles::Migration,
+        )]
+    }
+}

@@ -1,0 +1,233 @@
+//! The subcommands of `yizhan`. Each returns a `CliError` whose text is the one line printed when
+//! it fails: what went wrong and what to do.
+
+use crate::config::Settings;
+use app::backend::audit::{self, ChainCheck};
+use app::backend::db;
+use app::backend::state::{AppState, Environment};
+use app::backend::users::{self, NewUser};
+use app::domain::account::AccountKind;
+use app::domain::role::Role;
+use app::domain::username::Username;
+use leptos::config::{Env, LeptosOptions};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(pub String);
+
+impl From<crate::config::SettingsError> for CliError {
+    fn from(e: crate::config::SettingsError) -> Self {
+        CliError(e.to_string())
+    }
+}
+impl From<db::ConnectError> for CliError {
+    fn from(e: db::ConnectError) -> Self {
+        CliError(e.to_string())
+    }
+}
+impl From<app::backend::error::ServiceError> for CliError {
+    fn from(e: app::backend::error::ServiceError) -> Self {
+        use app::backend::error::ServiceError as S;
+        CliError(match e {
+            S::Invalid(m) | S::Conflict(m) | S::Refused(m) => m,
+            S::Database(e) => format!(
+                "数据库错误：{}",
+                e.to_string().lines().next().unwrap_or_default()
+            ),
+            other => other.to_string(),
+        })
+    }
+}
+
+/// Opens the database of the settings, creating the data directory for SQLite, and migrates it.
+pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, CliError> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+            CliError(format!(
+                "无法创建数据目录 {}：{e}。请检查 YIZHAN_DATA_DIR 或目录权限",
+                settings.data_dir.display()
+            ))
+        })?;
+    }
+    let conn = db::connect(&settings.database_url).await?;
+    db::migrate(&conn).await?;
+    Ok(conn)
+}
+
+pub async fn migrate(settings: &Settings) -> Result<(), CliError> {
+    open_database(settings).await?;
+    println!(
+        "数据库已迁移到最新版本：{}",
+        db::redact_url(&settings.database_url)
+    );
+    Ok(())
+}
+
+pub async fn seed_demo(settings: &Settings) -> Result<(), CliError> {
+    if settings.environment == Environment::Production {
+        return Err(CliError(
+            "生产环境（YIZHAN_ENV=production）不允许加载演示数据".into(),
+        ));
+    }
+    let conn = open_database(settings).await?;
+    let accounts = app::backend::demo::seed(
+        &conn,
+        settings.environment,
+        &settings.demo_password,
+        chrono::Utc::now(),
+    )
+    .await?;
+    println!(
+        "演示数据已就绪。演示账号（密码均为 {}）：",
+        settings.demo_password
+    );
+    for (username, roles) in accounts {
+        println!("  {username:<12} {roles}");
+    }
+    Ok(())
+}
+
+pub struct CreateUser {
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub department: Option<String>,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    pub password: String,
+}
+
+pub async fn create_user(settings: &Settings, args: CreateUser) -> Result<(), CliError> {
+    let username = Username::parse(&args.username).map_err(|e| CliError(e.to_string()))?;
+    let mut roles = Vec::new();
+    for code in &args.roles {
+        let role = Role::from_code(code).ok_or_else(|| {
+            let known: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+            CliError(format!("未知角色 {code}，可选：{}", known.join(", ")))
+        })?;
+        roles.push(role);
+    }
+    let kind = if roles.iter().any(|r| r.is_staff()) {
+        AccountKind::Staff
+    } else if roles.contains(&Role::Company) {
+        AccountKind::Company
+    } else {
+        AccountKind::Person
+    };
+    let conn = open_database(settings).await?;
+    let created = users::create(
+        &conn,
+        NewUser {
+            username,
+            display_name: args.display_name,
+            kind,
+            department_code: args.department,
+            roles,
+            password: args.password,
+            email: args.email,
+            mobile: args.mobile,
+        },
+        "cli",
+        chrono::Utc::now(),
+    )
+    .await?;
+    println!("已创建账号 {}（编号 {}）", created.username, created.id);
+    Ok(())
+}
+
+pub async fn verify_audit(settings: &Settings) -> Result<(), CliError> {
+    let conn = open_database(settings).await?;
+    match audit::verify(&conn).await? {
+        ChainCheck::Intact { entries } => {
+            println!("审计日志完整：共 {entries} 条记录，哈希链校验通过");
+            Ok(())
+        }
+        ChainCheck::Broken { entry_id, reason } => Err(CliError(format!(
+            "审计日志在第 {entry_id} 条记录处校验失败：{reason}"
+        ))),
+    }
+}
+
+/// The Leptos settings for serving: output name fixed, site root from the settings.
+fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("yizhan")
+        .site_root(settings.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .env(if settings.environment == Environment::Production {
+            Env::PROD
+        } else {
+            Env::DEV
+        })
+        .build()
+}
+
+pub async fn serve(settings: Settings) -> Result<(), CliError> {
+    let bundle = std::path::Path::new(&settings.site_root).join("pkg/yizhan.js");
+    if !bundle.exists() {
+        return Err(CliError(format!(
+            "找不到网站前端文件 {}：请在仓库根目录运行，先执行 make build（或设置 LEPTOS_SITE_ROOT）",
+            bundle.display()
+        )));
+    }
+    let conn = open_database(&settings).await?;
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| {
+            let hint = match e.kind() {
+                std::io::ErrorKind::AddrInUse => {
+                    "端口已被占用，请关闭占用该端口的程序或设置 YIZHAN_ADDR 换一个端口"
+                }
+                std::io::ErrorKind::PermissionDenied => {
+                    "没有权限监听该端口，请换用 1024 以上的端口"
+                }
+                _ => "请检查 YIZHAN_ADDR",
+            };
+            CliError(format!("无法监听 {}：{hint}", settings.addr))
+        })?;
+    let state = AppState {
+        db: conn,
+        site: Arc::new(settings.site.clone()),
+        environment: settings.environment,
+        leptos_options: leptos_options(&settings),
+    };
+    crate::metrics::mark_start();
+    tracing::info!(
+        addr = %settings.addr,
+        database = %db::redact_url(&settings.database_url),
+        environment = ?settings.environment,
+        smtp = settings.smtp_url.is_some(),
+        region = %settings.region_code,
+        "yizhan serving"
+    );
+    println!("一站 已启动：http://{}", settings.addr);
+    axum::serve(listener, crate::http::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| CliError(format!("服务器异常退出：{e}")))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,168 @@
+//! Settings from `YIZHAN_*` environment variables (DESIGN.md §5), checked once at start so that a
+//! mistake stops the server with one line saying what to fix.
+
+use app::backend::state::Environment;
+use app::domain::password::check_password;
+use app::domain::site::SiteInfo;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub region_code: String,
+    pub environment: Environment,
+    pub demo_password: String,
+    pub site: SiteInfo,
+    /// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT`, default `target/site`).
+    pub site_root: String,
+}
+
+/// A setting that cannot be used, with the variable to fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{var} 的值 “{value}” 无效：{hint}")]
+pub struct SettingsError {
+    pub var: &'static str,
+    pub value: String,
+    pub hint: &'static str,
+}
+
+/// Used by `seed --demo` when `YIZHAN_DEMO_PASSWORD` is not set; printed with the accounts.
+pub const DEFAULT_DEMO_PASSWORD: &str = "Yizhan@2026";
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, SettingsError> {
+        Settings::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads settings through `get`, so tests can pass their own environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingsError> {
+        let data_dir = PathBuf::from(get("YIZHAN_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = get("YIZHAN_DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("yizhan.db").display())
+        });
+        let addr_text = get("YIZHAN_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text.parse().map_err(|_| SettingsError {
+            var: "YIZHAN_ADDR",
+            value: addr_text.clone(),
+            hint: "应为 IP:端口，例如 127.0.0.1:3000 或 0.0.0.0:8080",
+        })?;
+        let environment = match get("YIZHAN_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(SettingsError {
+                    var: "YIZHAN_ENV",
+                    value: other.into(),
+                    hint: "只能是 development 或 production",
+                })
+            }
+        };
+        let region_code = get("YIZHAN_REGION_CODE").unwrap_or_else(|| "990100".into());
+        if region_code.len() != 6 || !region_code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(SettingsError {
+                var: "YIZHAN_REGION_CODE",
+                value: region_code,
+                hint: "应为 6 位行政区划代码，例如 330100",
+            });
+        }
+        let smtp_url = get("YIZHAN_SMTP_URL");
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(SettingsError {
+                    var: "YIZHAN_SMTP_URL",
+                    value: app::backend::db::redact_url(url),
+                    hint: "应以 smtp:// 或 smtps:// 开头，例如 smtp://127.0.0.1:2525",
+                });
+            }
+        }
+        let demo_password =
+            get("YIZHAN_DEMO_PASSWORD").unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into());
+        if check_password(&demo_password).is_err() {
+            return Err(SettingsError {
+                var: "YIZHAN_DEMO_PASSWORD",
+                value: "(已隐藏)".into(),
+                hint: "至少 8 位，并包含大写字母、小写字母、数字、符号中的三类",
+            });
+        }
+        let defaults = SiteInfo::default();
+        let region_name = get("YIZHAN_REGION_NAME").unwrap_or(defaults.region_name);
+        let site = SiteInfo {
+            portal_name: get("YIZHAN_PORTAL_NAME")
+                .unwrap_or_else(|| format!("{region_name}一站式网上办事大厅")),
+            host_unit: get("YIZHAN_HOST_UNIT").unwrap_or(defaults.host_unit),
+            hotline: get("YIZHAN_HOTLINE").unwrap_or(defaults.hotline),
+            complaint_phone: get("YIZHAN_COMPLAINT_PHONE").unwrap_or(defaults.complaint_phone),
+            address: get("YIZHAN_ADDRESS").unwrap_or(defaults.address),
+            icp_record: get("YIZHAN_ICP_RECORD").unwrap_or(defaults.icp_record),
+            police_record: get("YIZHAN_POLICE_RECORD").unwrap_or(defaults.police_record),
+            site_code: get("YIZHAN_SITE_CODE").unwrap_or(defaults.site_code),
+            region_name,
+        };
+        Ok(Settings {
+            database_url,
+            addr,
+            data_dir,
+            smtp_url,
+            region_code,
+            environment,
+            demo_password,
+            site,
+            site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn without_settings_the_portal_uses_sqlite_under_data_on_port_3000() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database_url, "sqlite://data/yizhan.db?mode=rwc");
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.environment, Environment::Development);
+        assert_eq!(s.site.portal_name, "示范市一站式网上办事大厅");
+    }
+
+    #[test]
+    fn the_data_dir_moves_the_default_database() {
+        let s = settings(&[("YIZHAN_DATA_DIR", "/srv/yz")]).unwrap();
+        assert_eq!(s.database_url, "sqlite:///srv/yz/yizhan.db?mode=rwc");
+    }
+
+    #[test]
+    fn each_bad_setting_names_its_variable() {
+        let cases = [
+            ("YIZHAN_ADDR", "localhost"),
+            ("YIZHAN_ENV", "staging"),
+            ("YIZHAN_REGION_CODE", "33010"),
+            ("YIZHAN_SMTP_URL", "mail.example"),
+            ("YIZHAN_DEMO_PASSWORD", "123456"),
+        ];
+        for (var, value) in cases {
+            let err = settings(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var);
+            assert!(err.to_string().starts_with(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_bad_demo_password_is_not_echoed() {
+        let err = settings(&[("YIZHAN_DEMO_PASSWORD", "secret")]).unwrap_err();
+        assert!(!err.to_string().contains("secret"));
+    }
+}

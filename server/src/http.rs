@@ -1,0 +1,212 @@
+//! The HTTP surface: pages (Leptos), server functions, health and metrics, preference links, static
+//! files, and the layers every response passes through (security headers, CSRF origin check,
+//! metrics, request log).
+
+use crate::metrics;
+use app::backend::state::AppState;
+use app::layouts::prefs::{CARE_COOKIE, LANG_COOKIE};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use serde::Deserialize;
+use tower_http::trace::TraceLayer;
+
+/// Builds the whole application router around `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let page_state = state.clone();
+    let fallback_state = state.clone();
+    let fn_state = state.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::render))
+        .route("/prefs/lang/{code}", get(set_language))
+        .route("/prefs/care/{mode}", get(set_care_mode))
+        .route(
+            "/sf/{*fn_name}",
+            get(move |req: Request| server_fn(fn_state.clone(), req))
+                .post({
+                    let s = state.clone();
+                    move |req: Request| server_fn(s.clone(), req)
+                }),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || page_context(&page_state),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || page_context(&fallback_state),
+            shell,
+        ))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(reject_cross_site_writes))
+        .layer(middleware::from_fn(metrics::track))
+        .layer(
+            // The path only: query strings may carry query codes or search terms of a person.
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .with_state(state)
+}
+
+/// What every page render and server function may use: the state, and a fresh CSP nonce whose
+/// header goes out with the page.
+fn page_context(state: &AppState) {
+    provide_context(state.clone());
+    leptos::nonce::provide_nonce();
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+/// The page policy: scripts only from this site or carrying this response's nonce; wasm may be
+/// compiled; nothing may frame the portal.
+fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Responses that are not pages (JSON, files) get the strictest policy.
+const DEFAULT_CSP: &str =
+    "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+async fn server_fn(state: AppState, req: Request) -> Response {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req)
+        .await
+        .into_response()
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => Json(serde_json::json!({"status": "ready"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check: database unavailable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({
+                    "code": "database_unavailable",
+                    "message": "数据库暂不可用",
+                })),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+fn back_target(back: Option<String>) -> String {
+    app::api::auth::safe_next(back.as_deref()).unwrap_or_else(|| "/".into())
+}
+
+fn preference_cookie(name: &str, value: &str) -> String {
+    format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax")
+}
+
+/// `/prefs/lang/{code}`: the language switch for browsers without JavaScript.
+async fn set_language(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
+    if !matches!(code.as_str(), "zh-CN" | "zh-TW" | "en") {
+        return (StatusCode::NOT_FOUND, "不支持的语言").into_response();
+    }
+    (
+        [(header::SET_COOKIE, preference_cookie(LANG_COOKIE, &code))],
+        Redirect::to(&back_target(q.back)),
+    )
+        .into_response()
+}
+
+/// `/prefs/care/{on|off}`: the elderly-mode switch for browsers without JavaScript.
+async fn set_care_mode(Path(mode): Path<String>, Query(q): Query<Back>) -> Response {
+    let value = match mode.as_str() {
+        "on" => "1",
+        "off" => "0",
+        _ => return (StatusCode::NOT_FOUND, "无效的设置").into_response(),
+    };
+    (
+        [(header::SET_COOKIE, preference_cookie(CARE_COOKIE, value))],
+        Redirect::to(&back_target(q.back)),
+    )
+        .into_response()
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        );
+    }
+    response
+}
+
+/// CSRF defence in depth beside SameSite cookies: a state-changing request whose `Origin` names
+/// another site, or that the browser marks as cross-site, is refused.
+async fn reject_cross_site_writes(req: Request, next: Next) -> Response {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if writes && is_cross_site(&req) {
+        let body = serde_json::json!({
+            "code": "cross_site_request",
+            "message": "请求来源不被允许，请从本网站页面重新提交",
+        });
+        return (StatusCode::FORBIDDEN, Json(body)).into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(req: &Request<Body>) -> bool {
+    let headers = req.headers();
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site")
+    {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+    origin == "null" || origin_host != host
+}

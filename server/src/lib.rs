@@ -1,0 +1,7 @@
+//! The `yizhan` server: settings, database start-up, the HTTP router and the command-line
+//! subcommands. Owns the environment; the rules live in the `app` crate.
+
+pub mod commands;
+pub mod config;
+pub mod http;
+pub mod metrics;

@@ -1,0 +1,133 @@
+//! `yizhan`: serve the portal, migrate, load demo data, create accounts, check the audit log.
+
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+use yizhan::commands::{self, CliError, CreateUser};
+use yizhan::config::Settings;
+
+#[derive(Parser)]
+#[command(name = "yizhan", version, about = "一站：一站式网上办事大厅")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (migrates the database first).
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load data.
+    Seed {
+        /// Demo departments and one account per role (refused in production).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create an account. The password is read from YIZHAN_NEW_PASSWORD, or from standard input.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// Name shown to others (姓名 or 单位名称).
+        #[arg(long)]
+        name: String,
+        /// Role codes, for example --role clerk --role head.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Department code, for staff.
+        #[arg(long)]
+        department: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        mobile: Option<String>,
+    },
+    /// Check the hash chain of the audit log.
+    VerifyAudit,
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("YIZHAN_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("YIZHAN_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The new account's password: from YIZHAN_NEW_PASSWORD, a prompt, or piped standard input.
+fn read_new_password() -> Result<String, CliError> {
+    if let Ok(p) = std::env::var("YIZHAN_NEW_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("新账号密码：")
+            .map_err(|e| CliError(format!("无法读取密码：{e}")));
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| CliError(format!("无法读取密码：{e}")))?;
+    Ok(input.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let settings = Settings::from_env()?;
+    match cli.command {
+        Command::Serve => commands::serve(settings).await,
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::Seed { demo: true } => commands::seed_demo(&settings).await,
+        Command::Seed { demo: false } => Err(CliError(
+            "请指定要加载的数据，例如 yizhan seed --demo".into(),
+        )),
+        Command::CreateUser {
+            username,
+            name,
+            roles,
+            department,
+            email,
+            mobile,
+        } => {
+            let password = read_new_password()?;
+            commands::create_user(
+                &settings,
+                CreateUser {
+                    username,
+                    display_name: name,
+                    roles,
+                    department,
+                    email,
+                    mobile,
+                    password,
+                },
+            )
+            .await
+        }
+        Command::VerifyAudit => commands::verify_audit(&settings).await,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("yizhan: 无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("yizhan: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
