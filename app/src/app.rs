@@ -63,13 +63,20 @@ pub fn App() -> impl IntoView {
     provide_context(AuthActions { login, logout });
     provide_context(user);
     provide_context(site);
+    // Effects run only in the browser, after hydration: the mark tells tests (and anyone debugging
+    // a township PC) that the page is interactive.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 
     // The portal speaks Simplified Chinese unless the visitor picks another language; the browser's
     // Accept-Language is not consulted, so a clerk's English-language PC still shows Chinese.
     let no_header = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
     let cookie_options = leptos_use::UseCookieOptions::default()
         .path("/")
-        .max_age(365 * 24 * 3600 * 1000)
+        .max_age(365_i64 * 24 * 3600 * 1000)
         .same_site(leptos_use::SameSite::Lax);
 
     // Every page is rendered completely before it is sent (SsrMode::Async), so it reads fully

@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
             move || page_context(&page_state),
             move || shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context(
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             move || page_context(&fallback_state),
             shell,
         ))

@@ -14,3 +14,6 @@ pub mod state;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
+
+#[cfg(test)]
+mod tests;

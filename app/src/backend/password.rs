@@ -37,3 +37,33 @@ pub async fn verify_password(password: String, stored: String) -> ServiceResult<
 /// so that the answer takes as long as for a real account and does not reveal which names exist.
 pub const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1U9gXx2p5m3xXuVbQH2cJ7mS8n3Nn2Ks0bAHdQ9Xr0s";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let hash = hash_password("Yizhan@2026".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$"));
+        assert!(verify_password("Yizhan@2026".into(), hash.clone())
+            .await
+            .unwrap());
+        assert!(!verify_password("yizhan@2026".into(), hash).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn the_dummy_hash_is_a_real_argon2id_hash_that_matches_nothing_typed() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("Yizhan@2026".into(), DUMMY_HASH.into())
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_malformed_stored_hash_is_a_mismatch_not_a_crash() {
+        assert!(!verify_password("x".into(), "not-a-hash".into())
+            .await
+            .unwrap());
+    }
+}

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// only to create and drop the per-test databases), default the local trust-auth server.
 pub fn pg_admin_url() -> String {
     std::env::var("YIZHAN_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
 fn unique_name(prefix: &str) -> String {

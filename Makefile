@@ -1,0 +1,40 @@
+# yizhan — the commands of DESIGN.md §5. Each installs what it needs first (scripts/setup.sh).
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/scripts/node_modules/.bin:$(PATH)
+# Tests, the browser server and the build share one debug build of the server.
+E2E_ADDR ?= 127.0.0.1:3710
+
+.PHONY: run build test test-rust test-e2e bench lint fmt
+
+## make run: build, migrate an SQLite database in data/, load demo data, serve http://127.0.0.1:3000
+run:
+	scripts/setup.sh build
+	cargo leptos build
+	./target/debug/yizhan seed --demo
+	./target/debug/yizhan serve
+
+## make build: release build; then `target/release/yizhan serve` from the repository root
+build:
+	scripts/setup.sh release
+	cargo leptos build --release
+
+## make test: unit, repository (SQLite and PostgreSQL), HTTP and browser tests
+test: test-rust test-e2e
+
+test-rust:
+	scripts/setup.sh build
+	YIZHAN_TEST_PG_URL="$$(scripts/postgres.sh)" \
+		cargo test -p app -p yizhan -p migration --features app/testing
+
+test-e2e:
+	scripts/setup.sh test
+	cargo leptos build
+	cd end2end && E2E_ADDR=$(E2E_ADDR) npx playwright test
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app -p yizhan -p migration --features app/testing --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all

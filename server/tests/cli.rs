@@ -1,0 +1,204 @@
+//! The `yizhan` binary with bad settings: it must stop with one clear line saying what to fix,
+//! never a panic trace.
+
+use std::process::Command;
+
+/// A site root with a stand-in bundle, so that `serve` gets past its asset check.
+fn fake_site_root() -> tempdir::Dir {
+    let dir = tempdir::Dir::new("site");
+    std::fs::create_dir_all(dir.path.join("pkg")).unwrap();
+    std::fs::write(dir.path.join("pkg/yizhan.js"), "").unwrap();
+    dir
+}
+
+mod tempdir {
+    pub struct Dir {
+        pub path: std::path::PathBuf,
+    }
+    impl Dir {
+        pub fn new(label: &str) -> Dir {
+            let path = std::env::temp_dir().join(format!(
+                "yizhan-cli-{label}-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            std::fs::create_dir_all(&path).unwrap();
+            Dir { path }
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            std::fs::remove_dir_all(&self.path).ok();
+        }
+    }
+}
+
+/// Runs `yizhan serve` with the given variables; returns its standard error.
+fn serve_fails_with(vars: &[(&str, &str)]) -> String {
+    let site = fake_site_root();
+    let data = tempdir::Dir::new("data");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_yizhan"));
+    cmd.arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LEPTOS_SITE_ROOT", &site.path)
+        .env("YIZHAN_DATA_DIR", &data.path)
+        .env("YIZHAN_ADDR", "127.0.0.1:0");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run yizhan");
+    assert!(
+        !out.status.success(),
+        "serve should have failed for {vars:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        !stderr.contains("panicked"),
+        "panic instead of a message: {stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
+    lines[0].to_string()
+}
+
+#[test]
+fn a_malformed_database_url_is_named() {
+    let line = serve_fails_with(&[("YIZHAN_DATABASE_URL", "mysql://root@localhost/yz")]);
+    assert!(line.starts_with("yizhan: "), "{line}");
+    assert!(
+        line.contains("sqlite://") && line.contains("postgres://"),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_unreachable_database_says_to_check_the_url_without_its_password() {
+    let line = serve_fails_with(&[(
+        "YIZHAN_DATABASE_URL",
+        "postgres://yz:topsecret@127.0.0.1:1/yizhan",
+    )]);
+    assert!(line.contains("YIZHAN_DATABASE_URL"), "{line}");
+    assert!(!line.contains("topsecret"), "password leaked: {line}");
+}
+
+#[test]
+fn a_port_in_use_says_to_choose_another() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let line = serve_fails_with(&[("YIZHAN_ADDR", &addr)]);
+    assert!(line.contains("端口已被占用"), "{line}");
+    assert!(line.contains("YIZHAN_ADDR"), "{line}");
+}
+
+#[test]
+fn a_malformed_address_is_named() {
+    let line = serve_fails_with(&[("YIZHAN_ADDR", "localhost:http")]);
+    assert!(line.contains("YIZHAN_ADDR"), "{line}");
+}
+
+#[test]
+fn missing_site_assets_say_to_build_first() {
+    let data = tempdir::Dir::new("nosite");
+    let out = Command::new(env!("CARGO_BIN_EXE_yizhan"))
+        .arg("serve")
+        .env_clear()
+        .env("LEPTOS_SITE_ROOT", data.path.join("missing"))
+        .env("YIZHAN_DATA_DIR", &data.path)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("make build"), "{stderr}");
+}
+
+#[test]
+fn demo_data_is_refused_in_production() {
+    let data = tempdir::Dir::new("prod");
+    let out = Command::new(env!("CARGO_BIN_EXE_yizhan"))
+        .args(["seed", "--demo"])
+        .env_clear()
+        .env("YIZHAN_DATA_DIR", &data.path)
+        .env("YIZHAN_ENV", "production")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("生产环境"));
+}
+
+#[test]
+fn create_user_then_verify_audit_from_the_command_line() {
+    let data = tempdir::Dir::new("users");
+    let run = |args: &[&str], password: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_yizhan"));
+        cmd.args(args)
+            .env_clear()
+            .env("YIZHAN_DATA_DIR", &data.path);
+        if let Some(p) = password {
+            cmd.env("YIZHAN_NEW_PASSWORD", p);
+        }
+        cmd.output().unwrap()
+    };
+    let seeded = run(&["seed", "--demo"], None);
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let listing = String::from_utf8_lossy(&seeded.stdout);
+    for account in [
+        "citizen1",
+        "citizen2",
+        "company1",
+        "clerk1",
+        "reviewer1",
+        "approver1",
+        "supervisor1",
+        "admin1",
+    ] {
+        assert!(
+            listing.contains(account),
+            "{account} missing from {listing}"
+        );
+    }
+    let created = run(
+        &[
+            "create-user",
+            "--username",
+            "clerk9",
+            "--name",
+            "新窗口",
+            "--role",
+            "clerk",
+            "--department",
+            "zwfw",
+        ],
+        Some("Counter#2026"),
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let weak = run(
+        &[
+            "create-user",
+            "--username",
+            "clerk10",
+            "--name",
+            "弱密码",
+            "--role",
+            "clerk",
+        ],
+        Some("12345678"),
+    );
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("密码"));
+    let verified = run(&["verify-audit"], None);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("校验通过"));
+}
