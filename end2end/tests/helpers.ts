@@ -18,6 +18,12 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
   await page.getByRole('button', { name: '登录' }).click();
 }
 
+/// Logs in and waits until the browser has left the login page.
+export async function loginAs(page: Page, username: string) {
+  await login(page, username);
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
 export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(1);

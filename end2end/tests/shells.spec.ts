@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { SCREENS, login, waitForHydration, expectNoHorizontalScroll } from './helpers';
+import { DEMO_PASSWORD, SCREENS, login, loginAs, waitForHydration, expectNoHorizontalScroll } from './helpers';
 
 test.describe('citizen portal', () => {
   test('home page renders completely without JavaScript', async ({ browser }) => {
@@ -181,4 +181,62 @@ test.describe('kiosk', () => {
     await page.screenshot({ path: `${SCREENS}/kiosk-landscape.png` });
     await context.close();
   });
+});
+
+test.describe('without JavaScript', () => {
+  test('login works as a plain form, and a wrong password is explained', async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto('/login?next=/staff');
+    await page.getByLabel('用户名').fill('clerk1');
+    await page.getByLabel('密码').fill('Wrong#Pass1');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page).toHaveURL(/\/login\?error=bad_credentials/);
+    await expect(page.getByRole('alert')).toHaveText('用户名或密码错误');
+
+    await page.getByLabel('用户名').fill('clerk1');
+    await page.getByLabel('密码').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page).toHaveURL(/\/staff$/);
+    await expect(page.locator('.staff-user-name')).toHaveText('王窗口');
+    await context.close();
+  });
+});
+
+test.describe('every shell in four modes', () => {
+  const modes = [
+    { name: 'desktop', width: 1366, height: 900, care: false },
+    { name: 'phone', width: 390, height: 844, care: false },
+    { name: 'kiosk', width: 1080, height: 1920, care: false },
+    { name: 'elderly', width: 1280, height: 900, care: true },
+  ];
+  const pages = [
+    { name: 'guide', path: '/guide', user: null },
+    { name: 'login', path: '/login', user: null },
+    { name: 'kiosk', path: '/kiosk', user: null },
+    { name: 'staff', path: '/staff', user: 'approver1' },
+  ];
+  for (const mode of modes) {
+    test(`pages fit without sideways scrolling: ${mode.name}`, async ({ browser }) => {
+      const context = await browser.newContext({
+        viewport: { width: mode.width, height: mode.height },
+        hasTouch: mode.name !== 'desktop',
+        locale: 'zh-CN',
+      });
+      if (mode.care) {
+        await context.addCookies([{ name: 'yz_care', value: '1', url: 'http://' + (process.env.E2E_ADDR ?? '127.0.0.1:3710') }]);
+      }
+      const page = await context.newPage();
+      for (const p of pages) {
+        if (p.user) await loginAs(page, p.user);
+        await page.goto(p.path);
+        await waitForHydration(page);
+        if (mode.care) await expect(page.locator('body')).toHaveClass(/\bcare\b/);
+        await expectNoHorizontalScroll(page);
+        await expect(page).toHaveURL(new RegExp(p.path + '$'));
+        await page.screenshot({ path: `${SCREENS}/${p.name}-${mode.name}.png`, fullPage: true });
+      }
+      await context.close();
+    });
+  }
 });

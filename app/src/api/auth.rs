@@ -43,7 +43,10 @@ impl From<crate::backend::auth::Account> for CurrentUser {
 
 #[server(prefix = "/sf", endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    Ok(super::context::current_account().await?.map(Into::into))
+    let account = super::context::current_account()
+        .await
+        .map_err(super::context::fail)?;
+    Ok(account.map(Into::into))
 }
 
 /// A `next` target is followed only when it is a path on this site: no open redirects.
@@ -60,25 +63,46 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<CurrentUser, AppError> {
     use super::context;
-    if username.len() > 256 || password.len() > 1024 {
-        return Err(AppError::BadCredentials);
+    let next = safe_next(next.as_deref());
+    let attempt = async {
+        if username.len() > 256 || password.len() > 1024 {
+            return Err(AppError::BadCredentials);
+        }
+        let state = context::state()?;
+        let logged_in =
+            crate::backend::auth::login(&state.db, &username, &password, chrono::Utc::now())
+                .await?;
+        context::set_session_cookie(&logged_in.token, state.environment);
+        Ok(CurrentUser::from(logged_in.account))
+    };
+    match attempt.await {
+        Ok(user) => {
+            let target = next.unwrap_or_else(|| user.home_path().to_string());
+            leptos_axum::redirect(&target);
+            Ok(user)
+        }
+        Err(err) => {
+            // Without JavaScript the form posted the whole page: send it back to the login page
+            // with the reason, which the page shows.
+            if context::is_plain_form_post() {
+                let next = next
+                    .map(|n| format!("&next={}", crate::layouts::prefs::encode_component(&n)))
+                    .unwrap_or_default();
+                leptos_axum::redirect(&format!("/login?error={}{next}", err.code()));
+            }
+            Err(context::fail(err))
+        }
     }
-    let state = context::state()?;
-    let logged_in =
-        crate::backend::auth::login(&state.db, &username, &password, chrono::Utc::now()).await?;
-    context::set_session_cookie(&logged_in.token, state.environment);
-    let user: CurrentUser = logged_in.account.into();
-    let target = safe_next(next.as_deref()).unwrap_or_else(|| user.home_path().to_string());
-    leptos_axum::redirect(&target);
-    Ok(user)
 }
 
 #[server(prefix = "/sf", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::context;
-    let state = context::state()?;
+    let state = context::state().map_err(context::fail)?;
     if let Some(token) = context::request_cookie(crate::backend::sessions::COOKIE_NAME) {
-        crate::backend::auth::logout(&state.db, &token, chrono::Utc::now()).await?;
+        crate::backend::auth::logout(&state.db, &token, chrono::Utc::now())
+            .await
+            .map_err(|e| context::fail(e.into()))?;
     }
     context::clear_session_cookie();
     leptos_axum::redirect("/");

@@ -9,6 +9,32 @@ use crate::domain::role::Role;
 use http::header::{HeaderValue, COOKIE, SET_COOKIE};
 use leptos::prelude::*;
 
+/// True for a plain HTML form post (no JavaScript): the answer must then be a redirect, not a
+/// JSON error, or the browser would show a blank page.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+/// Gives a failed server function the HTTP status of its error (for JSON callers) and returns
+/// the error. Plain form posts keep the redirect leptos_axum gives them.
+pub fn fail(err: AppError) -> AppError {
+    if !is_plain_form_post() {
+        if let (Some(response), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(err.http_status()),
+        ) {
+            response.set_status(status);
+        }
+    }
+    err
+}
+
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");

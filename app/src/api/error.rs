@@ -50,6 +50,22 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The HTTP status that fits the error, for JSON callers.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated | AppError::BadCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::Locked(_) => 423,
+            AppError::Invalid(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::NotFound => 404,
+            AppError::Internal => 500,
+            AppError::Transport(_) => 400,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

@@ -5,5 +5,6 @@ use leptos::prelude::*;
 
 #[server(prefix = "/sf", endpoint = "site_info")]
 pub async fn get_site_info() -> Result<crate::domain::site::SiteInfo, AppError> {
-    Ok((*super::context::state()?.site).clone())
+    let state = super::context::state().map_err(super::context::fail)?;
+    Ok((*state.site).clone())
 }

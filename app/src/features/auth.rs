@@ -1,11 +1,21 @@
 //! 用户登录: one form for citizens, companies and staff. An ActionForm, so it posts even before
 //! the page has hydrated.
 
+use crate::api::error::AppError;
 use crate::app::AuthActions;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+/// The wording of a login error code carried in the address.
+fn message_for_code(code: &str) -> String {
+    match code {
+        "bad_credentials" => AppError::BadCredentials.to_string(),
+        "locked" => "密码错误次数过多，账号已暂时锁定，请 15 分钟后再试".to_string(),
+        _ => "登录未成功，请重试".to_string(),
+    }
+}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -13,12 +23,16 @@ pub fn LoginPage() -> impl IntoView {
     let login = expect_context::<AuthActions>().login;
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    // The error of the last attempt: from the action (with JavaScript) or from the `error` code the
+    // server put in the address (a plain form post).
     let error = move || {
-        login
+        let message = login
             .value()
             .get()
             .and_then(|result| result.err())
-            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+            .map(|e| e.to_string())
+            .or_else(|| query.read().get("error").map(|code| message_for_code(&code)));
+        message.map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     };
     view! {
         <Title text=move || t_string!(i18n, login_title).to_string()/>

@@ -69,7 +69,7 @@ fn SiteHeader() -> impl IntoView {
                     <nav class="topbar-links" aria-label=move || t_string!(i18n, language)>
                         <LanguageSwitch/>
                         <CareToggle/>
-                        <a href="/kiosk">{t!(i18n, kiosk_entry)}</a>
+                        <a class="topbar-kiosk" href="/kiosk">{t!(i18n, kiosk_entry)}</a>
                         <a href="/staff">{t!(i18n, staff_entry)}</a>
                         <UserArea/>
                     </nav>
@@ -93,7 +93,7 @@ fn SiteHeader() -> impl IntoView {
                             type="search"
                             name="q"
                             maxlength="50"
-                            placeholder=move || t_string!(i18n, search_placeholder)
+                            placeholder=move || t_string!(i18n, search_label)
                         />
                         <button type="submit">{t!(i18n, search_button)}</button>
                     </form>
