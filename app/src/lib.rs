@@ -4,6 +4,9 @@
 //! server only) ← `api` (thin server functions) ← `features` (pages per channel) and `layouts`
 //! (citizen, staff and kiosk shells). `server/` wires it together.
 
+// Leptos view types nest deeply; the default limit is too small for a full page shell.
+#![recursion_limit = "256"]
+
 pub mod api;
 mod app;
 pub mod domain;

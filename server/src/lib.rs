@@ -1,6 +1,8 @@
 //! The `yizhan` server: settings, database start-up, the HTTP router and the command-line
 //! subcommands. Owns the environment; the rules live in the `app` crate.
 
+#![recursion_limit = "256"]
+
 pub mod commands;
 pub mod config;
 pub mod http;

@@ -41,16 +41,20 @@ async fn send(router: &Router, req: Request<Body>) -> (StatusCode, axum::http::H
     (status, headers, String::from_utf8_lossy(&body).to_string())
 }
 
+/// A page request as a browser sends it.
 fn get(path: &str) -> Request<Body> {
     Request::get(path)
         .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
         .body(Body::empty())
         .unwrap()
 }
 
 fn login_request(username: &str, password: &str, origin: Option<&str>) -> Request<Body> {
+    // As the login form posts it without JavaScript.
     let mut req = Request::post("/sf/login")
         .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(o) = origin {
         req = req.header(header::ORIGIN, o);
@@ -148,6 +152,7 @@ async fn login_sets_an_http_only_session_cookie_and_the_staff_desk_opens() {
 
     let req = Request::get("/staff")
         .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
         .header(header::COOKIE, session)
         .body(Body::empty())
         .unwrap();
@@ -206,8 +211,8 @@ async fn a_cross_site_login_post_is_refused() {
 #[tokio::test]
 async fn the_staff_desk_sends_visitors_to_log_in() {
     let (router, db) = app().await;
-    let (status, headers, _) = send(&router, get("/staff/intake")).await;
-    assert!(status.is_redirection(), "{status}");
+    let (status, headers, body) = send(&router, get("/staff/intake")).await;
+    assert!(status.is_redirection(), "{status} {headers:?} {body}");
     assert_eq!(headers[header::LOCATION], "/login?next=/staff/intake");
     db.finish().await;
 }

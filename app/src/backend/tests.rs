@@ -68,6 +68,24 @@ async fn migrations_create_the_roles_on_both_engines() {
 }
 
 #[tokio::test]
+async fn migrations_roll_back_and_apply_again_on_both_engines() {
+    use migration::{Migrator, MigratorTrait};
+    for t in TestDb::both().await {
+        Migrator::down(&t.db, None).await.unwrap();
+        let gone =
+            t.db.query_one_raw(Statement::from_string(
+                t.db.get_database_backend(),
+                "SELECT 1 FROM users",
+            ))
+            .await;
+        assert!(gone.is_err(), "{}: users table should be gone", t.label);
+        Migrator::up(&t.db, None).await.unwrap();
+        seeded(&t.db).await;
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn demo_data_loads_twice_without_duplicates_and_never_in_production() {
     for t in TestDb::both().await {
         seeded(&t.db).await;

@@ -31,7 +31,12 @@ pub fn LoginPage() -> impl IntoView {
             .get()
             .and_then(|result| result.err())
             .map(|e| e.to_string())
-            .or_else(|| query.read().get("error").map(|code| message_for_code(&code)));
+            .or_else(|| {
+                query
+                    .read()
+                    .get("error")
+                    .map(|code| message_for_code(&code))
+            });
         message.map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     };
     view! {
