@@ -43,6 +43,24 @@ impl std::fmt::Debug for LoggedIn {
     }
 }
 
+/// An audit entry for something an account did to itself (log in, fail, log out).
+fn self_entry(
+    user_id: i32,
+    username: &str,
+    action: &str,
+    detail: String,
+    now: DateTime<Utc>,
+) -> AuditEntry {
+    AuditEntry {
+        at: now,
+        actor_user_id: Some(user_id),
+        actor: username.to_string(),
+        action: action.to_string(),
+        target: format!("user:{username}"),
+        detail,
+    }
+}
+
 async fn account_of(db: &DatabaseConnection, row: user::Model) -> ServiceResult<Account> {
     let roles = users::roles_of(db, row.id).await?;
     let department_name = match row.department_id {
@@ -92,21 +110,20 @@ pub async fn login(
             .filter(user::Column::Id.eq(row.id))
             .exec(&txn)
             .await?;
+        let action = if lock {
+            "auth.locked"
+        } else {
+            "auth.login_failed"
+        };
         audit::append(
             &txn,
-            AuditEntry {
-                at: now,
-                actor_user_id: Some(row.id),
-                actor: row.username.clone(),
-                action: if lock {
-                    "auth.locked"
-                } else {
-                    "auth.login_failed"
-                }
-                .into(),
-                target: format!("user:{}", row.username),
-                detail: format!("failures={failures}"),
-            },
+            self_entry(
+                row.id,
+                &row.username,
+                action,
+                format!("failures={failures}"),
+                now,
+            ),
         )
         .await?;
         txn.commit().await?;
@@ -128,14 +145,7 @@ pub async fn login(
     let token = sessions::start(&txn, row.id, Role::idle_timeout_secs(&roles), now).await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: Some(row.id),
-            actor: row.username.clone(),
-            action: "auth.login".into(),
-            target: format!("user:{}", row.username),
-            detail: String::new(),
-        },
+        self_entry(row.id, &row.username, "auth.login", String::new(), now),
     )
     .await?;
     txn.commit().await?;
@@ -175,14 +185,7 @@ pub async fn logout(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) ->
     let txn = db.begin().await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: Some(user_id),
-            actor: username.clone(),
-            action: "auth.logout".into(),
-            target: format!("user:{username}"),
-            detail: String::new(),
-        },
+        self_entry(user_id, &username, "auth.logout", String::new(), now),
     )
     .await?;
     sessions::end(&txn, token).await?;

@@ -224,7 +224,7 @@ async fn repeated_wrong_passwords_lock_the_account_for_fifteen_minutes() {
             assert!(
                 matches!(r, Err(ServiceError::BadCredentials)),
                 "{} try {i}: {r:?}",
-                t.label.to_string()
+                t.label
             );
         }
         let r = auth::login(&t.db, "reviewer1", "Wrong#123", t0()).await;

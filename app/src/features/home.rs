@@ -3,7 +3,7 @@
 
 use crate::domain::channel::Channel;
 use crate::i18n::*;
-use crate::layouts::citizen::ChannelTile;
+use crate::layouts::citizen::{ChannelTile, SearchForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -71,17 +71,7 @@ pub fn HomePage() -> impl IntoView {
             <div class="wrap hero-inner">
                 <h1>{t!(i18n, hero_title)}</h1>
                 <p class="hero-subtitle">{t!(i18n, hero_subtitle)}</p>
-                <form class="hero-search" action="/guide" method="get" role="search">
-                    <label class="visually-hidden" for="hero-search">{t!(i18n, search_label)}</label>
-                    <input
-                        id="hero-search"
-                        type="search"
-                        name="q"
-                        maxlength="50"
-                        placeholder=move || t_string!(i18n, search_placeholder)
-                    />
-                    <button type="submit">{t!(i18n, search_button)}</button>
-                </form>
+                <SearchForm class="hero-search" input_id="hero-search" long_hint=true/>
                 <ul class="hero-popular">
                     {POPULAR_SEARCHES
                         .iter()

@@ -86,17 +86,7 @@ fn SiteHeader() -> impl IntoView {
                             <span class="brand-tagline">{t!(i18n, portal_tagline)}</span>
                         </span>
                     </a>
-                    <form class="search" action="/guide" method="get" role="search">
-                        <label class="visually-hidden" for="site-search">{t!(i18n, search_label)}</label>
-                        <input
-                            id="site-search"
-                            type="search"
-                            name="q"
-                            maxlength="50"
-                            placeholder=move || t_string!(i18n, search_label)
-                        />
-                        <button type="submit">{t!(i18n, search_button)}</button>
-                    </form>
+                    <SearchForm class="search" input_id="site-search" long_hint=false/>
                 </div>
             </div>
             <nav class="channels" aria-label=move || t_string!(i18n, nav_label)>
@@ -119,6 +109,31 @@ fn SiteHeader() -> impl IntoView {
                 </div>
             </nav>
         </header>
+    }
+}
+
+/// The catalogue search: a plain GET form to `/guide`, so it works before and without JavaScript.
+#[component]
+pub fn SearchForm(
+    class: &'static str,
+    input_id: &'static str,
+    /// The long hint with examples (home page) or the short one (header).
+    long_hint: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let hint = move || {
+        if long_hint {
+            t_string!(i18n, search_placeholder)
+        } else {
+            t_string!(i18n, search_label)
+        }
+    };
+    view! {
+        <form class=class action="/guide" method="get" role="search">
+            <label class="visually-hidden" for=input_id>{t!(i18n, search_label)}</label>
+            <input id=input_id type="search" name="q" maxlength="50" placeholder=hint/>
+            <button type="submit">{t!(i18n, search_button)}</button>
+        </form>
     }
 }
 
