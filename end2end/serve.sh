@@ -8,5 +8,7 @@ export YIZHAN_DATA_DIR=$data
 export YIZHAN_ADDR=${E2E_ADDR:-127.0.0.1:3710}
 export YIZHAN_DEMO_PASSWORD=${YIZHAN_DEMO_PASSWORD:-Yizhan@2026}
 export LEPTOS_SITE_ROOT=target/site
-./target/debug/yizhan seed --demo
-exec ./target/debug/yizhan serve
+# E2E_BIN=target/release/yizhan runs the journeys against the release build (wasm-opt'd bundle).
+bin=${E2E_BIN:-target/debug/yizhan}
+"$bin" seed --demo
+exec "$bin" serve
