@@ -122,6 +122,7 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+    .into_any()
 }
 
 /// The citizen shell around the nested route's page.
@@ -132,4 +133,5 @@ fn CitizenLayoutOutlet() -> impl IntoView {
             <leptos_router::components::Outlet/>
         </CitizenLayout>
     }
+    .into_any()
 }

@@ -64,4 +64,5 @@ pub fn LoginPage() -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }

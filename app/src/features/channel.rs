@@ -48,4 +48,5 @@ pub fn ChannelPage(channel: Channel) -> impl IntoView {
             <a class="button" href="/">{t!(i18n, back_home)}</a>
         </section>
     }
+    .into_any()
 }

@@ -108,4 +108,5 @@ pub fn HomePage() -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }

@@ -44,6 +44,7 @@ pub fn KioskHome() -> impl IntoView {
                 .collect_view()}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -67,4 +68,5 @@ pub fn KioskTile() -> impl IntoView {
         }}
         <a class="kiosk-big-button" href="/kiosk">{t!(i18n, back_home)}</a>
     }
+    .into_any()
 }

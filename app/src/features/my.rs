@@ -28,4 +28,5 @@ pub fn MyPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }

@@ -19,4 +19,5 @@ pub fn NotFound() -> impl IntoView {
             <a class="button" href="/">{t!(i18n, back_home)}</a>
         </section>
     }
+    .into_any()
 }

@@ -74,4 +74,5 @@ pub fn StaffPage(section: StaffSection) -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }

@@ -51,6 +51,7 @@ pub fn CitizenLayout(children: Children) -> impl IntoView {
         </main>
         <SiteFooter/>
     }
+    .into_any()
 }
 
 #[component]
@@ -110,6 +111,7 @@ fn SiteHeader() -> impl IntoView {
             </nav>
         </header>
     }
+    .into_any()
 }
 
 /// The catalogue search: a plain GET form to `/guide`, so it works before and without JavaScript.
@@ -135,6 +137,7 @@ pub fn SearchForm(
             <button type="submit">{t!(i18n, search_button)}</button>
         </form>
     }
+    .into_any()
 }
 
 /// 登录 link, or the signed-in name with 我的办事 and 退出.
@@ -200,6 +203,7 @@ fn SiteFooter() -> impl IntoView {
             </Transition>
         </footer>
     }
+    .into_any()
 }
 
 /// A channel's tile for the home page and the kiosk.
@@ -222,4 +226,5 @@ pub fn ChannelTile(channel: Channel) -> impl IntoView {
             <span class="channel-tile-desc">{desc}</span>
         </a>
     }
+    .into_any()
 }

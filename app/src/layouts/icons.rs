@@ -14,6 +14,7 @@ pub fn PortalMark(#[prop(default = 44)] size: u32) -> impl IntoView {
             <path d="M20 38v-9a4 4 0 0 1 8 0v9z" fill="#e23b2e"/>
         </svg>
     }
+    .into_any()
 }
 
 /// The drawing of one channel, 24×24, stroked in the current colour.
@@ -43,4 +44,5 @@ pub fn ChannelIcon(channel: Channel, #[prop(default = 28)] size: u32) -> impl In
             <path d=channel_paths(channel) fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/>
         </svg>
     }
+    .into_any()
 }

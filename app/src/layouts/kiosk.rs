@@ -43,4 +43,5 @@ pub fn KioskLayout() -> impl IntoView {
             </footer>
         </div>
     }
+    .into_any()
 }

@@ -119,6 +119,7 @@ pub fn CareToggle() -> impl IntoView {
             }}
         </a>
     }
+    .into_any()
 }
 
 /// 简 / 繁 / EN.
@@ -161,6 +162,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                 .collect_view()}
         </span>
     }
+    .into_any()
 }
 
 #[cfg(test)]

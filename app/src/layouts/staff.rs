@@ -86,4 +86,5 @@ pub fn StaffLayout(desk: StaffDesk, current: StaffSection, children: Children) -
             </main>
         </div>
     }
+    .into_any()
 }
