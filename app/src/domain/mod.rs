@@ -2,9 +2,13 @@
 //! No I/O, no clock reads, no sea-orm: this module builds for wasm.
 
 pub mod account;
+pub mod calendar;
+pub mod card;
 pub mod channel;
+pub mod clock;
 pub mod password;
 pub mod role;
 pub mod site;
 pub mod time;
 pub mod username;
+pub mod workflow;
