@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_departments_users_roles;
+mod m20261123_000002_calendar_years;
 
 pub use m20261123_000001_departments_users_roles::GENESIS_HASH;
 
@@ -12,8 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261123_000001_departments_users_roles::Migration,
-        )]
+        vec![
+            Box::new(m20261123_000001_departments_users_roles::Migration),
+            Box::new(m20261123_000002_calendar_years::Migration),
+        ]
     }
 }

@@ -9,6 +9,7 @@ use app::backend::users::{self, NewUser};
 use app::domain::account::AccountKind;
 use app::domain::role::Role;
 use app::domain::username::Username;
+use chrono::Datelike;
 use leptos::config::{Env, LeptosOptions};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -148,6 +149,75 @@ pub async fn verify_audit(settings: &Settings) -> Result<(), CliError> {
             "审计日志在第 {entry_id} 条记录处校验失败：{reason}"
         ))),
     }
+}
+
+/// `yizhan calendar show YEAR`: the holidays and make-up days in force, loudly when the year has
+/// no data.
+pub async fn calendar_show(settings: &Settings, year: i32) -> Result<(), CliError> {
+    use app::domain::calendar::dates_zh;
+    let conn = open_database(settings).await?;
+    let cal = app::backend::calendar::load(&conn).await?;
+    let (Some(first), Some(last)) = (
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1),
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(CliError(format!("年份 {year} 无效")));
+    };
+    let working = cal.working_days_between(first.pred_opt().unwrap_or(first), last);
+    match cal.year(year) {
+        Some(data) => {
+            println!("{year} 年工作日历（依据：{}）", data.source);
+            for h in &data.holidays {
+                let makeup = if h.makeup_workdays.is_empty() {
+                    String::new()
+                } else {
+                    format!("；调休上班 {}", dates_zh(&h.makeup_workdays))
+                };
+                println!("  {}：放假 {}{makeup}", h.name, dates_zh(&h.days_off));
+            }
+        }
+        None => eprintln!(
+            "注意：{year} 年没有节假日数据，暂按星期一至星期五为工作日计算。\
+             请用 yizhan calendar import 导入国务院办公厅当年的放假通知。"
+        ),
+    }
+    println!("全年工作日 {working} 天");
+    Ok(())
+}
+
+/// `yizhan calendar import FILE`: a year as JSON (see README), validated, then stored.
+pub async fn calendar_import(settings: &Settings, file: &std::path::Path) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError(format!("无法读取 {}：{e}", file.display())))?;
+    let year = app::backend::calendar::parse_year(&text)?;
+    let number = year.year;
+    let conn = open_database(settings).await?;
+    app::backend::calendar::import(&conn, year, "cli", chrono::Utc::now()).await?;
+    println!("已导入 {number} 年工作日历");
+    Ok(())
+}
+
+/// `yizhan calendar add-working-days DATE N`: prints the date N working days after DATE.
+pub async fn calendar_add_working_days(
+    settings: &Settings,
+    date: &str,
+    n: u32,
+) -> Result<(), CliError> {
+    let start = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+        CliError(format!(
+            "日期 “{date}” 无效，应为 YYYY-MM-DD，例如 2026-09-28"
+        ))
+    })?;
+    let conn = open_database(settings).await?;
+    let cal = app::backend::calendar::load(&conn).await?;
+    let end = cal.add_working_days(start, n);
+    for year in start.year()..=end.year() {
+        if !cal.has_year(year) {
+            eprintln!("注意：{year} 年没有节假日数据，按星期一至星期五计算");
+        }
+    }
+    println!("{}", end.format("%Y-%m-%d"));
+    Ok(())
 }
 
 /// The Leptos settings for serving: output name fixed, site root from the settings.

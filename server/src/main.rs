@@ -45,6 +45,21 @@ enum Command {
     },
     /// Check the hash chain of the audit log.
     VerifyAudit,
+    /// The work calendar (工作日历).
+    Calendar {
+        #[command(subcommand)]
+        action: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Show a year's holidays and make-up working days.
+    Show { year: i32 },
+    /// Import a year from a JSON file (replaces a year of the same number).
+    Import { file: std::path::PathBuf },
+    /// Print the date N working days after DATE (YYYY-MM-DD).
+    AddWorkingDays { date: String, n: u32 },
 }
 
 fn init_logging() {
@@ -110,6 +125,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             .await
         }
         Command::VerifyAudit => commands::verify_audit(&settings).await,
+        Command::Calendar { action } => match action {
+            CalendarCommand::Show { year } => commands::calendar_show(&settings, year).await,
+            CalendarCommand::Import { file } => commands::calendar_import(&settings, &file).await,
+            CalendarCommand::AddWorkingDays { date, n } => {
+                commands::calendar_add_working_days(&settings, &date, n).await
+            }
+        },
     }
 }
 

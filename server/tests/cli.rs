@@ -202,3 +202,75 @@ fn create_user_then_verify_audit_from_the_command_line() {
     );
     assert!(String::from_utf8_lossy(&verified.stdout).contains("校验通过"));
 }
+
+/// Runs `yizhan` with a private data directory; returns (success, stdout, stderr).
+fn yizhan(data: &tempdir::Dir, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_yizhan"))
+        .args(args)
+        .env_clear()
+        .env("YIZHAN_DATA_DIR", &data.path)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn add_working_days_prints_the_legal_deadline() {
+    let data = tempdir::Dir::new("calendar");
+    let cases = [
+        ("2026-09-28", "20", "2026-10-30\n"),
+        ("2026-02-12", "5", "2026-02-26\n"),
+        ("2025-09-26", "1", "2025-09-28\n"),
+    ];
+    for (date, n, expected) in cases {
+        let (ok, stdout, stderr) = yizhan(&data, &["calendar", "add-working-days", date, n]);
+        assert!(ok, "{stderr}");
+        assert_eq!(stdout, expected, "{date} + {n}");
+    }
+    let (ok, _, stderr) = yizhan(&data, &["calendar", "add-working-days", "2026-02-30", "5"]);
+    assert!(!ok);
+    assert!(stderr.contains("YYYY-MM-DD"), "{stderr}");
+}
+
+#[test]
+fn an_imported_year_is_used_and_a_year_without_data_is_flagged() {
+    let data = tempdir::Dir::new("import");
+    let (_, stdout, stderr) = yizhan(&data, &["calendar", "show", "2027"]);
+    assert!(stderr.contains("2027 年没有节假日数据"), "{stderr}");
+    assert!(stdout.contains("全年工作日 261 天"), "{stdout}");
+    let (_, stdout, _) = yizhan(&data, &["calendar", "add-working-days", "2026-12-31", "1"]);
+    assert_eq!(stdout, "2027-01-01\n");
+
+    let file = data.path.join("2027.json");
+    std::fs::write(
+        &file,
+        r#"{"year": 2027, "source": "测试通知",
+            "holidays": [{"name": "元旦", "days_off": ["2027-01-01", "2027-01-02", "2027-01-03"],
+                          "makeup_workdays": []}]}"#,
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = yizhan(&data, &["calendar", "import", file.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("已导入 2027 年"));
+    let (_, stdout, stderr) = yizhan(&data, &["calendar", "show", "2027"]);
+    assert!(stdout.contains("元旦：放假 1月1日至3日"), "{stdout}");
+    assert!(!stderr.contains("没有节假日数据"));
+    let (_, stdout, _) = yizhan(&data, &["calendar", "add-working-days", "2026-12-31", "1"]);
+    assert_eq!(stdout, "2027-01-04\n");
+
+    // A bad file is refused with the reason, and the good year stays.
+    std::fs::write(
+        &file,
+        r#"{"year": 2027, "source": "x", "holidays": [{"name": "春节", "days_off": [], "makeup_workdays": ["2027-02-03"]}]}"#,
+    )
+    .unwrap();
+    let (ok, _, stderr) = yizhan(&data, &["calendar", "import", file.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(stderr.contains("不能列为调休上班日"), "{stderr}");
+    let (_, stdout, _) = yizhan(&data, &["calendar", "add-working-days", "2026-12-31", "1"]);
+    assert_eq!(stdout, "2027-01-04\n");
+}

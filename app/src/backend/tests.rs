@@ -365,3 +365,31 @@ async fn concurrent_appends_still_form_one_chain() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_imported_calendar_year_is_stored_audited_and_loaded_on_both_engines() {
+    use super::calendar;
+    let json = r#"{"year": 2027, "source": "测试", "holidays": [
+        {"name": "元旦", "days_off": ["2027-01-01"], "makeup_workdays": []}]}"#;
+    for t in TestDb::both().await {
+        let year = calendar::parse_year(json).unwrap();
+        calendar::import(&t.db, year.clone(), "admin1", t0())
+            .await
+            .unwrap();
+        // Importing again replaces rather than duplicates.
+        calendar::import(&t.db, year, "admin1", t0()).await.unwrap();
+        let cal = calendar::load(&t.db).await.unwrap();
+        assert!(cal.has_year(2027) && cal.has_year(2026), "{}", t.label);
+        let new_year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        assert!(!cal.is_working_day(new_year), "{}", t.label);
+        assert!(matches!(
+            audit::verify(&t.db).await.unwrap(),
+            ChainCheck::Intact { entries: 2 }
+        ));
+        t.finish().await;
+    }
+    assert!(matches!(
+        calendar::parse_year("{not json"),
+        Err(ServiceError::Invalid(_))
+    ));
+}

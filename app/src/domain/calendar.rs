@@ -186,6 +186,38 @@ impl WorkCalendar {
     }
 }
 
+/// Dates as people write them: runs of consecutive days joined, for example
+/// `2月15日至23日、2月28日（星期六）`. Weekend days standing alone get their weekday, which is
+/// what matters for make-up days.
+pub fn dates_zh(dates: &[NaiveDate]) -> String {
+    let mut sorted = dates.to_vec();
+    sorted.sort();
+    let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for d in sorted {
+        match runs.last_mut() {
+            Some((_, end)) if end.succ_opt() == Some(d) => *end = d,
+            _ => runs.push((d, d)),
+        }
+    }
+    runs.iter()
+        .map(|(a, b)| {
+            if a == b {
+                let weekday = match a.weekday() {
+                    Weekday::Sat => "（星期六）",
+                    Weekday::Sun => "（星期日）",
+                    _ => "",
+                };
+                format!("{}月{}日{weekday}", a.month(), a.day())
+            } else if a.month() == b.month() {
+                format!("{}月{}日至{}日", a.month(), a.day(), b.day())
+            } else {
+                format!("{}月{}日至{}月{}日", a.month(), a.day(), b.month(), b.day())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 fn days(year: i32, month: u32, from: u32, to: u32) -> Vec<NaiveDate> {
     (from..=to)
         .filter_map(|day| NaiveDate::from_ymd_opt(year, month, day))
@@ -370,6 +402,19 @@ mod tests {
         );
         // The refused imports left the good 2027 data in place.
         assert!(!cal.is_working_day(d("2027-01-01")));
+    }
+
+    #[test]
+    fn dates_are_written_as_runs() {
+        let year = &shipped_years()[1];
+        let spring = &year.holidays[1];
+        assert_eq!(dates_zh(&spring.days_off), "2月15日至23日");
+        assert_eq!(
+            dates_zh(&spring.makeup_workdays),
+            "2月14日（星期六）、2月28日（星期六）"
+        );
+        let y25 = &shipped_years()[0];
+        assert_eq!(dates_zh(&y25.holidays[1].days_off), "1月28日至2月4日");
     }
 
     #[test]

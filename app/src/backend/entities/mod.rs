@@ -2,6 +2,7 @@
 //! `backend`, and nothing here is sent to a browser.
 
 pub mod audit_log;
+pub mod calendar_year;
 pub mod department;
 pub mod session;
 pub mod user;
