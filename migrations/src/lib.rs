@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_departments_users_roles;
 mod m20261123_000002_calendar_years;
+mod m20261123_000003_applications;
 
 pub use m20261123_000001_departments_users_roles::GENESIS_HASH;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_departments_users_roles::Migration),
             Box::new(m20261123_000002_calendar_years::Migration),
+            Box::new(m20261123_000003_applications::Migration),
         ]
     }
 }

@@ -32,7 +32,7 @@ impl From<app::backend::error::ServiceError> for CliError {
     fn from(e: app::backend::error::ServiceError) -> Self {
         use app::backend::error::ServiceError as S;
         CliError(match e {
-            S::Invalid(m) | S::Conflict(m) | S::Refused(m) => m,
+            S::Invalid(m) | S::Conflict(m) | S::Refused(m) | S::Forbidden(m) => m,
             S::Database(e) => format!(
                 "数据库错误：{}",
                 e.to_string().lines().next().unwrap_or_default()

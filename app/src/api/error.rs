@@ -89,6 +89,7 @@ impl From<crate::backend::error::ServiceError> for AppError {
                     .to_string(),
             ),
             S::NotFound => AppError::NotFound,
+            S::Forbidden(_) => AppError::Forbidden,
             S::Refused(msg) => AppError::Invalid(msg),
             S::Database(e) => {
                 tracing::error!(error = %e, "database error");

@@ -20,6 +20,9 @@ pub enum ServiceError {
     Locked(DateTime<Utc>),
     #[error("not found")]
     NotFound,
+    /// The caller's roles may not do this; the message says what.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error("refused: {0}")]
     Refused(String),
     #[error("internal: {0}")]

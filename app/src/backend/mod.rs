@@ -1,6 +1,7 @@
 //! Server-side half of the portal (feature `ssr` only): database access, use cases, audit.
 //! Depends on `domain`; never on `api` or the pages. One use case = one transaction.
 
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -10,6 +11,7 @@ pub mod departments;
 pub mod entities;
 pub mod error;
 pub mod password;
+pub mod processes;
 pub mod sessions;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]

@@ -393,3 +393,570 @@ async fn an_imported_calendar_year_is_stored_audited_and_loaded_on_both_engines(
         Err(ServiceError::Invalid(_))
     ));
 }
+
+mod workflow_scenarios {
+    use super::*;
+    use crate::backend::applications::{self, ActionInput, Caller, NewSuspension};
+    use crate::backend::processes;
+    use crate::domain::calendar::WorkCalendar;
+    use crate::domain::process::{Branch, ItemKind, ProcessDefinition, Step};
+    use crate::domain::workflow::{Action, Actor, State};
+    use chrono::NaiveDate;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    const ITEM: &str = "990100-XK-0001";
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn definition() -> ProcessDefinition {
+        ProcessDefinition {
+            item_code: ITEM.into(),
+            kind: ItemKind::Promised,
+            lead_department: "scjg".into(),
+            legal_limit: 20,
+            promised_limit: 12,
+            acceptance_limit: 5,
+            extension_limit: 10,
+            delivery_limit: 10,
+            steps: vec![
+                Step {
+                    code: "review".into(),
+                    name: "审查".into(),
+                    role: Role::Reviewer,
+                    limit: 6,
+                },
+                Step {
+                    code: "approve".into(),
+                    name: "批准".into(),
+                    role: Role::Approver,
+                    limit: 3,
+                },
+            ],
+            branches: vec![Branch {
+                department: "gaj".into(),
+                limit: 5,
+            }],
+        }
+    }
+
+    fn staff(name: &str, role: Role) -> Caller {
+        Caller {
+            user_id: None,
+            name: name.into(),
+            actors: vec![Actor::Staff(role)],
+        }
+    }
+
+    fn applicant() -> Caller {
+        Caller {
+            user_id: None,
+            name: "citizen1".into(),
+            actors: vec![Actor::Applicant],
+        }
+    }
+
+    fn reason(text: &str) -> ActionInput {
+        ActionInput {
+            reason: Some(text.into()),
+            ..ActionInput::default()
+        }
+    }
+
+    /// (kind, status, due date) of every clock of the case.
+    async fn clocks(
+        db: &DatabaseConnection,
+        cal: &WorkCalendar,
+        case_no: &str,
+        today: &str,
+    ) -> Vec<(String, String, Option<NaiveDate>)> {
+        let app = applications::find(db, case_no).await.unwrap().unwrap();
+        applications::deadlines(db, cal, app.id, d(today))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.kind, v.status, v.due_date))
+            .collect()
+    }
+
+    fn due_of(clocks: &[(String, String, Option<NaiveDate>)], kind: &str) -> Option<NaiveDate> {
+        clocks.iter().rev().find(|c| c.0 == kind).and_then(|c| c.2)
+    }
+
+    async fn submitted(db: &DatabaseConnection, cal: &WorkCalendar, today: &str) -> String {
+        processes::save(db, &definition(), "admin1", t0())
+            .await
+            .unwrap();
+        applications::submit(
+            db,
+            cal,
+            "990100",
+            ITEM,
+            &applicant(),
+            "张晓明",
+            serde_json::json!({"name": "张晓明"}),
+            d(today),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .case_no
+    }
+
+    #[tokio::test]
+    async fn a_case_goes_from_submission_to_delivery_with_every_deadline_explained() {
+        let cal = WorkCalendar::official();
+        for t in TestDb::both().await {
+            let db = &t.db;
+            let case = submitted(db, &cal, "2026-09-21").await;
+            assert_eq!(case, "99010020260921000001", "{}", t.label);
+            let c = clocks(db, &cal, &case, "2026-09-21").await;
+            // 22, 23, 24 September, then 中秋 and the weekend, then 28 and 29.
+            assert_eq!(
+                due_of(&c, "acceptance"),
+                Some(d("2026-09-29")),
+                "{}",
+                t.label
+            );
+
+            let mut v = 1;
+            let act = |action: Action,
+                       caller: Caller,
+                       input: ActionInput,
+                       today: &'static str,
+                       version: i32| {
+                let case = case.clone();
+                let cal = cal.clone();
+                async move {
+                    applications::act(
+                        db,
+                        &cal,
+                        &case,
+                        action,
+                        &caller,
+                        version,
+                        &input,
+                        d(today),
+                        t0(),
+                    )
+                    .await
+                }
+            };
+            // 一次性告知补正, then the applicant resubmits: a fresh acceptance clock.
+            act(
+                Action::RequestSupplement,
+                staff("clerk1", Role::Clerk),
+                reason("缺营业场所证明"),
+                "2026-09-22",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let c = clocks(db, &cal, &case, "2026-09-22").await;
+            assert_eq!(c[0].1, "stopped");
+            act(
+                Action::Resubmit,
+                applicant(),
+                ActionInput::default(),
+                "2026-09-24",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let c = clocks(db, &cal, &case, "2026-09-24").await;
+            assert_eq!(
+                due_of(&c, "acceptance"),
+                Some(d("2026-10-09")),
+                "{}",
+                t.label
+            );
+
+            // 受理 on 28 September: the example of DESIGN.md §4.2.
+            act(
+                Action::Accept,
+                staff("clerk1", Role::Clerk),
+                ActionInput::default(),
+                "2026-09-28",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let app = applications::find(db, &case).await.unwrap().unwrap();
+            let views = applications::deadlines(db, &cal, app.id, d("2026-09-28"))
+                .await
+                .unwrap();
+            let legal = views.iter().find(|x| x.kind == "legal").unwrap();
+            assert_eq!(legal.due_date, Some(d("2026-10-30")), "{}", t.label);
+            assert_eq!(
+                legal.explanation,
+                vec![
+                    "国庆节放假，顺延 5 个工作日",
+                    "10月10日（国庆节调休上班）计为工作日"
+                ]
+            );
+            let c = clocks(db, &cal, &case, "2026-09-28").await;
+            assert_eq!(due_of(&c, "promised"), Some(d("2026-10-20")));
+            assert_eq!(due_of(&c, "step:review"), Some(d("2026-10-12")));
+            assert!(c.iter().any(|x| x.0 == "acceptance" && x.1 == "stopped"));
+
+            // 特别程序 from Monday 12 October to Thursday 15: three working days do not count.
+            let expert = ActionInput {
+                suspension: Some(NewSuspension {
+                    kind: "专家评审".into(),
+                    reason: "需组织专家论证".into(),
+                    legal_basis: "行政许可法第四十五条".into(),
+                    expected_days: 10,
+                }),
+                ..ActionInput::default()
+            };
+            act(
+                Action::Suspend,
+                staff("reviewer1", Role::Reviewer),
+                expert,
+                "2026-10-12",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let c = clocks(db, &cal, &case, "2026-10-13").await;
+            assert!(
+                c.iter()
+                    .filter(|x| x.0 == "legal" || x.0 == "promised")
+                    .all(|x| x.1 == "paused" && x.2.is_none()),
+                "{c:?}"
+            );
+            act(
+                Action::Resume,
+                staff("reviewer1", Role::Reviewer),
+                ActionInput::default(),
+                "2026-10-15",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let c = clocks(db, &cal, &case, "2026-10-15").await;
+            assert_eq!(due_of(&c, "legal"), Some(d("2026-11-04")), "{}", t.label);
+            assert_eq!(due_of(&c, "promised"), Some(d("2026-10-23")));
+            assert_eq!(due_of(&c, "step:review"), Some(d("2026-10-15")));
+
+            // 延期 by the head: ten working days, once.
+            act(
+                Action::Extend,
+                staff("approver1", Role::Head),
+                reason("需补充现场核查"),
+                "2026-10-16",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let app = applications::find(db, &case).await.unwrap().unwrap();
+            let views = applications::deadlines(db, &cal, app.id, d("2026-10-16"))
+                .await
+                .unwrap();
+            let legal = views.iter().find(|x| x.kind == "legal").unwrap();
+            assert_eq!(legal.due_date, Some(d("2026-11-18")), "{}", t.label);
+            assert!(
+                legal
+                    .explanation
+                    .contains(&"专家评审期间暂停计时 3 个工作日".to_string()),
+                "{:?}",
+                legal.explanation
+            );
+            assert!(legal
+                .explanation
+                .contains(&"经批准延期 10 个工作日：需补充现场核查".to_string()));
+            let again = act(
+                Action::Extend,
+                staff("approver1", Role::Head),
+                reason("再延"),
+                "2026-10-16",
+                v,
+            )
+            .await;
+            assert!(matches!(again, Err(ServiceError::Conflict(_))), "{again:?}");
+
+            // 并联审批: 公安 is silent past its five days and is deemed to consent.
+            act(
+                Action::StartParallel,
+                staff("reviewer1", Role::Reviewer),
+                ActionInput::default(),
+                "2026-10-16",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let c = clocks(db, &cal, &case, "2026-10-16").await;
+            assert_eq!(due_of(&c, "branch:gaj"), Some(d("2026-10-23")));
+            let deemed = ActionInput {
+                branch: Some("gaj".into()),
+                ..ActionInput::default()
+            };
+            act(
+                Action::DeemConsent,
+                Caller::system(),
+                deemed,
+                "2026-10-26",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+
+            // 审查 done, 批准 next; then 准予 stops the decision clocks and starts delivery.
+            act(
+                Action::CompleteStep,
+                staff("reviewer1", Role::Reviewer),
+                ActionInput::default(),
+                "2026-10-19",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let c = clocks(db, &cal, &case, "2026-10-19").await;
+            assert_eq!(due_of(&c, "step:approve"), Some(d("2026-10-22")));
+            act(
+                Action::Grant,
+                staff("approver1", Role::Approver),
+                ActionInput::default(),
+                "2026-10-22",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let c = clocks(db, &cal, &case, "2026-10-22").await;
+            assert_eq!(due_of(&c, "delivery"), Some(d("2026-11-05")));
+            assert!(
+                c.iter()
+                    .filter(|x| x.0 != "delivery")
+                    .all(|x| x.1 == "stopped"),
+                "{c:?}"
+            );
+            let late = act(
+                Action::Withdraw,
+                applicant(),
+                ActionInput::default(),
+                "2026-10-22",
+                v,
+            )
+            .await;
+            assert!(
+                matches!(late, Err(ServiceError::Conflict(_))),
+                "no withdrawal after the decision"
+            );
+            act(
+                Action::Conclude,
+                staff("clerk1", Role::Clerk),
+                ActionInput::default(),
+                "2026-10-23",
+                v,
+            )
+            .await
+            .unwrap();
+            v += 1;
+            let done = act(
+                Action::Deliver,
+                staff("clerk1", Role::Clerk),
+                ActionInput::default(),
+                "2026-10-26",
+                v,
+            )
+            .await
+            .unwrap();
+            assert_eq!(done.state, State::Delivered.code());
+            let c = clocks(db, &cal, &case, "2026-10-26").await;
+            assert!(c.iter().all(|x| x.1 == "stopped"), "{c:?}");
+
+            // Every transition on record (the submission and one per version after it), and the
+            // staff ones in an intact audit chain.
+            let app = applications::find(db, &case).await.unwrap().unwrap();
+            let events = crate::backend::entities::application_event::Entity::find()
+                .filter(
+                    crate::backend::entities::application_event::Column::ApplicationId.eq(app.id),
+                )
+                .all(db)
+                .await
+                .unwrap();
+            assert_eq!(events.len() as i32, done.version, "{}", t.label);
+            assert!(matches!(
+                audit::verify(db).await.unwrap(),
+                ChainCheck::Intact { .. }
+            ));
+            t.finish().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn roles_and_reasons_are_checked_before_anything_is_written() {
+        let cal = WorkCalendar::official();
+        for t in TestDb::both().await {
+            let db = &t.db;
+            let case = submitted(db, &cal, "2026-09-21").await;
+            let d0 = d("2026-09-22");
+            let by_citizen = applications::act(
+                db,
+                &cal,
+                &case,
+                Action::Accept,
+                &applicant(),
+                1,
+                &ActionInput::default(),
+                d0,
+                t0(),
+            )
+            .await;
+            assert!(
+                matches!(by_citizen, Err(ServiceError::Forbidden(_))),
+                "{by_citizen:?}"
+            );
+            let by_clerk = applications::act(
+                db,
+                &cal,
+                &case,
+                Action::Grant,
+                &staff("clerk1", Role::Clerk),
+                1,
+                &ActionInput::default(),
+                d0,
+                t0(),
+            )
+            .await;
+            assert!(
+                matches!(by_clerk, Err(ServiceError::Conflict(_))),
+                "grant is not possible before acceptance"
+            );
+            let no_reason = applications::act(
+                db,
+                &cal,
+                &case,
+                Action::RefuseAcceptance,
+                &staff("clerk1", Role::Clerk),
+                1,
+                &ActionInput::default(),
+                d0,
+                t0(),
+            )
+            .await;
+            assert!(
+                matches!(no_reason, Err(ServiceError::Invalid(_))),
+                "{no_reason:?}"
+            );
+            let app = applications::find(db, &case).await.unwrap().unwrap();
+            assert_eq!(
+                (app.state.as_str(), app.version),
+                ("submitted", 1),
+                "{}",
+                t.label
+            );
+            t.finish().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn two_clerks_accepting_at_once_one_wins_the_other_is_told() {
+        let cal = WorkCalendar::official();
+        for t in TestDb::both().await {
+            let db = &t.db;
+            let case = submitted(db, &cal, "2026-09-21").await;
+            let clerk_a = staff("clerk1", Role::Clerk);
+            let clerk_b = staff("clerk2", Role::Clerk);
+            let input = ActionInput::default();
+            let (a, b) = tokio::join!(
+                applications::act(
+                    db,
+                    &cal,
+                    &case,
+                    Action::Accept,
+                    &clerk_a,
+                    1,
+                    &input,
+                    d("2026-09-22"),
+                    t0()
+                ),
+                applications::act(
+                    db,
+                    &cal,
+                    &case,
+                    Action::Accept,
+                    &clerk_b,
+                    1,
+                    &input,
+                    d("2026-09-22"),
+                    t0()
+                ),
+            );
+            let outcomes = [a.is_ok(), b.is_ok()];
+            assert_eq!(
+                outcomes.iter().filter(|ok| **ok).count(),
+                1,
+                "{}: {outcomes:?}",
+                t.label
+            );
+            let loser = if a.is_ok() { b } else { a };
+            assert!(matches!(loser, Err(ServiceError::Conflict(_))), "{loser:?}");
+            // Exactly one set of decision clocks.
+            let c = clocks(db, &cal, &case, "2026-09-22").await;
+            assert_eq!(
+                c.iter().filter(|x| x.0 == "legal").count(),
+                1,
+                "{}",
+                t.label
+            );
+            t.finish().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unanswered_application_is_deemed_accepted_by_the_system_only() {
+        let cal = WorkCalendar::official();
+        for t in TestDb::both().await {
+            let db = &t.db;
+            let case = submitted(db, &cal, "2026-09-21").await;
+            let clerk = applications::act(
+                db,
+                &cal,
+                &case,
+                Action::DeemAccept,
+                &staff("clerk1", Role::Clerk),
+                1,
+                &ActionInput::default(),
+                d("2026-09-30"),
+                t0(),
+            )
+            .await;
+            assert!(matches!(clerk, Err(ServiceError::Forbidden(_))));
+            let app = applications::act(
+                db,
+                &cal,
+                &case,
+                Action::DeemAccept,
+                &Caller::system(),
+                1,
+                &ActionInput::default(),
+                d("2026-09-30"),
+                t0(),
+            )
+            .await
+            .unwrap();
+            assert_eq!(app.state, "under_review");
+            let c = clocks(db, &cal, &case, "2026-09-30").await;
+            // The legal clock runs from the day of deemed acceptance.
+            assert_eq!(
+                due_of(&c, "legal"),
+                Some(cal.add_working_days(d("2026-09-30"), 20)),
+                "{}",
+                t.label
+            );
+            t.finish().await;
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod card;
 pub mod channel;
 pub mod clock;
 pub mod password;
+pub mod process;
 pub mod role;
 pub mod site;
 pub mod time;

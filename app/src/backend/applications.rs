@@ -1,0 +1,676 @@
+//! 办件 (applications): submission and every workflow action, one transaction each. The action is
+//! checked against the transition table, the update is refused if someone else changed the case
+//! first (optimistic concurrency), the clocks move as the table's row says, and the event history
+//! and the audit log grow in the same transaction.
+
+use super::audit::{self, AuditEntry};
+use super::entities::{application, application_event, clock, suspension};
+use super::error::{ServiceError, ServiceResult};
+use super::processes;
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::card::{self, Card, YELLOW_WITHIN_WORKING_DAYS};
+use crate::domain::clock::{Clock, DayCount, Deadline, Explanation, Extension, Pause};
+use crate::domain::process::ProcessDefinition;
+use crate::domain::workflow::{self, Action, Actor, ClockEffect, State, WorkflowError};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+};
+
+/// Who is acting: an account (applicant or staff) or the scheduler.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: Option<i32>,
+    pub name: String,
+    pub actors: Vec<Actor>,
+}
+
+impl Caller {
+    /// The scheduler, acting on the law's behalf (视为受理, 超时默许).
+    pub fn system() -> Caller {
+        Caller {
+            user_id: None,
+            name: "system".into(),
+            actors: vec![Actor::System],
+        }
+    }
+
+    fn is_staff(&self) -> bool {
+        self.actors.iter().any(|a| matches!(a, Actor::Staff(_)))
+    }
+}
+
+/// 特别程序 as the handler describes it.
+#[derive(Debug, Clone, Default)]
+pub struct NewSuspension {
+    /// 听证, 检验, 检测, 鉴定, 专家评审 …
+    pub kind: String,
+    pub reason: String,
+    pub legal_basis: String,
+    pub expected_days: u32,
+}
+
+/// What some actions need besides the action itself.
+#[derive(Debug, Clone, Default)]
+pub struct ActionInput {
+    /// Reason or opinion: required for refusals, supplements, extensions and denials.
+    pub reason: Option<String>,
+    pub suspension: Option<NewSuspension>,
+    /// 延期 length in working days (at most the definition's extension limit).
+    pub extension_days: Option<u32>,
+    /// The assisting department answering (协办意见) or deemed to consent.
+    pub branch: Option<String>,
+}
+
+/// One clock of a case as shown to people: what it is, when it ends and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineView {
+    pub kind: String,
+    pub status: String,
+    pub due_date: Option<NaiveDate>,
+    pub card: Card,
+    pub explanation: Vec<String>,
+}
+
+fn workflow_error(e: WorkflowError) -> ServiceError {
+    match e {
+        WorkflowError::NotYourAction(_) => ServiceError::Forbidden(e.to_string()),
+        WorkflowError::NotInThisState(..) => ServiceError::Conflict(e.to_string()),
+    }
+}
+
+fn definition_of(app: &application::Model) -> ServiceResult<ProcessDefinition> {
+    serde_json::from_str(&app.definition)
+        .map_err(|e| ServiceError::Internal(format!("case {} definition: {e}", app.case_no)))
+}
+
+fn state_of(app: &application::Model) -> ServiceResult<State> {
+    State::from_code(&app.state)
+        .ok_or_else(|| ServiceError::Internal(format!("case {} state {}", app.case_no, app.state)))
+}
+
+/// 办件编号: region code (6) + yyyymmdd + a per-day sequence (6).
+async fn next_case_no(
+    txn: &DatabaseTransaction,
+    region_code: &str,
+    today: NaiveDate,
+) -> ServiceResult<String> {
+    let day = today.format("%Y%m%d").to_string();
+    let backend = txn.get_database_backend();
+    // One statement that creates or bumps the day's row and returns the new value: atomic on both
+    // engines (SQLite 3.35+ and PostgreSQL support RETURNING).
+    let row = txn
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    "INSERT INTO case_sequences (day, last) VALUES ($1, 1) \
+                     ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last"
+                }
+                _ => {
+                    "INSERT INTO case_sequences (day, last) VALUES (?, 1) \
+                     ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last"
+                }
+            },
+            [day.clone().into()],
+        ))
+        .await?
+        .ok_or_else(|| ServiceError::Internal("case sequence returned nothing".into()))?;
+    let seq: i32 = row.try_get("", "last")?;
+    Ok(format!("{region_code}{day}{seq:06}"))
+}
+
+/// 提交: creates the case from the item's current process definition and starts its acceptance clock.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    region_code: &str,
+    item_code: &str,
+    caller: &Caller,
+    applicant_name: &str,
+    form: serde_json::Value,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<application::Model> {
+    let transition =
+        workflow::check(State::Draft, Action::Submit, &caller.actors).map_err(workflow_error)?;
+    let def = processes::find(db, item_code).await?.ok_or_else(|| {
+        ServiceError::Invalid(format!("事项 {item_code} 尚未配置办理流程，暂不能申请"))
+    })?;
+    let definition =
+        serde_json::to_string(&def).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let txn = db.begin().await?;
+    let case_no = next_case_no(&txn, region_code, today).await?;
+    let app = application::ActiveModel {
+        case_no: Set(case_no),
+        item_code: Set(item_code.to_string()),
+        applicant_user_id: Set(caller.user_id),
+        applicant_name: Set(applicant_name.chars().take(100).collect()),
+        state: Set(transition.to.code().to_string()),
+        current_step: Set(None),
+        version: Set(1),
+        definition: Set(definition),
+        form: Set(form.to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    apply_clock_effect(
+        &txn,
+        cal,
+        &app,
+        &def,
+        transition.clock,
+        &ActionInput::default(),
+        today,
+    )
+    .await?;
+    record(
+        &txn,
+        &app,
+        caller,
+        Action::Submit,
+        State::Draft,
+        transition.to,
+        "",
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(app)
+}
+
+/// Takes `action` on the case, if the table allows it for `caller` and nobody changed the case
+/// since `expected_version` was read.
+#[allow(clippy::too_many_arguments)]
+pub async fn act(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    case_no: &str,
+    action: Action,
+    caller: &Caller,
+    expected_version: i32,
+    input: &ActionInput,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<application::Model> {
+    let app = find(db, case_no).await?.ok_or(ServiceError::NotFound)?;
+    let from = state_of(&app)?;
+    let transition = workflow::check(from, action, &caller.actors).map_err(workflow_error)?;
+    if app.version != expected_version {
+        return Err(stale());
+    }
+    let def = definition_of(&app)?;
+    check_input(action, input, &def)?;
+    let next_step = match transition.clock {
+        ClockEffect::StartDecision => def.next_step(None).map(|s| s.code.clone()),
+        ClockEffect::NextStep => def
+            .next_step(app.current_step.as_deref())
+            .map(|s| s.code.clone()),
+        _ => app.current_step.clone(),
+    };
+
+    let txn = db.begin().await?;
+    // The guarded update comes first: it takes the write lock (SQLite) or the row lock
+    // (PostgreSQL), and matches nothing if another clerk got there first.
+    let updated = application::Entity::update_many()
+        .col_expr(
+            application::Column::State,
+            Expr::value(transition.to.code()),
+        )
+        .col_expr(
+            application::Column::CurrentStep,
+            Expr::value(next_step.clone()),
+        )
+        .col_expr(
+            application::Column::Version,
+            Expr::value(expected_version + 1),
+        )
+        .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .filter(application::Column::Id.eq(app.id))
+        .filter(application::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(stale());
+    }
+    let app = application::Model {
+        state: transition.to.code().to_string(),
+        current_step: next_step,
+        version: expected_version + 1,
+        updated_at: now,
+        ..app
+    };
+    apply_clock_effect(&txn, cal, &app, &def, transition.clock, input, today).await?;
+    let detail = input.reason.clone().unwrap_or_default();
+    record(
+        &txn,
+        &app,
+        caller,
+        action,
+        from,
+        transition.to,
+        &detail,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(app)
+}
+
+fn stale() -> ServiceError {
+    ServiceError::Conflict("该办件已被他人处理，请刷新后查看最新状态".into())
+}
+
+/// Reasons the law requires in writing, and the limits on an extension.
+fn check_input(action: Action, input: &ActionInput, def: &ProcessDefinition) -> ServiceResult<()> {
+    let needs_reason = matches!(
+        action,
+        Action::RefuseAcceptance | Action::RequestSupplement | Action::Deny | Action::Extend
+    );
+    if needs_reason && input.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(ServiceError::Invalid(format!(
+            "“{}”须写明理由",
+            action.name_zh()
+        )));
+    }
+    if action == Action::Suspend && input.suspension.is_none() {
+        return Err(ServiceError::Invalid(
+            "请填写特别程序的种类、理由和预计时长".into(),
+        ));
+    }
+    if action == Action::Extend {
+        let days = input.extension_days.unwrap_or(def.extension_limit);
+        if days == 0 || days > def.extension_limit {
+            return Err(ServiceError::Invalid(format!(
+                "延期应为 1 至 {} 个工作日",
+                def.extension_limit
+            )));
+        }
+    }
+    if matches!(action, Action::AnswerBranch | Action::DeemConsent) && input.branch.is_none() {
+        return Err(ServiceError::Invalid("请指明协办部门".into()));
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    txn: &DatabaseTransaction,
+    app: &application::Model,
+    caller: &Caller,
+    action: Action,
+    from: State,
+    to: State,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    application_event::ActiveModel {
+        application_id: Set(app.id),
+        at: Set(now),
+        action: Set(action.code().to_string()),
+        actor: Set(caller.name.clone()),
+        actor_user_id: Set(caller.user_id),
+        from_state: Set(from.code().to_string()),
+        to_state: Set(to.code().to_string()),
+        detail: Set(detail.to_string()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    if caller.is_staff() || caller.user_id.is_none() {
+        audit::append(
+            txn,
+            AuditEntry {
+                at: now,
+                actor_user_id: caller.user_id,
+                actor: caller.name.clone(),
+                action: format!("case.{}", action.code()),
+                target: format!("case:{}", app.case_no),
+                detail: format!("{} -> {}", from.code(), to.code()),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    case_no: &str,
+) -> ServiceResult<Option<application::Model>> {
+    Ok(application::Entity::find()
+        .filter(application::Column::CaseNo.eq(case_no))
+        .one(db)
+        .await?)
+}
+
+const RUNNING: &str = "running";
+const PAUSED: &str = "paused";
+const STOPPED: &str = "stopped";
+
+fn is_decision_clock(kind: &str) -> bool {
+    kind == "legal"
+        || kind == "promised"
+        || kind.starts_with("step:")
+        || kind.starts_with("branch:")
+}
+
+async fn start_clock(
+    txn: &DatabaseTransaction,
+    cal: &WorkCalendar,
+    app_id: i32,
+    kind: String,
+    limit: u32,
+    today: NaiveDate,
+) -> ServiceResult<()> {
+    let row = clock::ActiveModel {
+        application_id: Set(app_id),
+        pausable: Set(is_decision_clock(&kind)),
+        kind: Set(kind),
+        start_date: Set(today),
+        limit_days: Set(limit as i32),
+        day_count: Set("working".into()),
+        extensions: Set("[]".into()),
+        status: Set(RUNNING.into()),
+        due_date: Set(None),
+        next_check: Set(None),
+        card: Set("green".into()),
+        stopped_on: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    refresh(txn, cal, row, today).await
+}
+
+async fn clocks_where(
+    txn: &DatabaseTransaction,
+    app_id: i32,
+    select: impl Fn(&clock::Model) -> bool,
+) -> ServiceResult<Vec<clock::Model>> {
+    Ok(clock::Entity::find()
+        .filter(clock::Column::ApplicationId.eq(app_id))
+        .filter(clock::Column::Status.ne(STOPPED))
+        .order_by_asc(clock::Column::Id)
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter(|c| select(c))
+        .collect())
+}
+
+async fn stop_clocks(
+    txn: &DatabaseTransaction,
+    app_id: i32,
+    today: NaiveDate,
+    select: impl Fn(&clock::Model) -> bool,
+) -> ServiceResult<()> {
+    for c in clocks_where(txn, app_id, select).await? {
+        let mut active: clock::ActiveModel = c.into();
+        active.status = Set(STOPPED.into());
+        active.next_check = Set(None);
+        active.stopped_on = Set(Some(today));
+        active.update(txn).await?;
+    }
+    Ok(())
+}
+
+async fn apply_clock_effect(
+    txn: &DatabaseTransaction,
+    cal: &WorkCalendar,
+    app: &application::Model,
+    def: &ProcessDefinition,
+    effect: ClockEffect,
+    input: &ActionInput,
+    today: NaiveDate,
+) -> ServiceResult<()> {
+    let id = app.id;
+    match effect {
+        ClockEffect::None => {}
+        ClockEffect::StartAcceptance => {
+            start_clock(
+                txn,
+                cal,
+                id,
+                "acceptance".into(),
+                def.acceptance_limit,
+                today,
+            )
+            .await?
+        }
+        ClockEffect::StopAcceptance => {
+            stop_clocks(txn, id, today, |c| c.kind == "acceptance").await?
+        }
+        ClockEffect::StartDecision => {
+            stop_clocks(txn, id, today, |c| c.kind == "acceptance").await?;
+            start_clock(txn, cal, id, "legal".into(), def.legal_limit, today).await?;
+            start_clock(txn, cal, id, "promised".into(), def.promised_limit, today).await?;
+            if let Some(step) = def.next_step(None) {
+                start_clock(
+                    txn,
+                    cal,
+                    id,
+                    format!("step:{}", step.code),
+                    step.limit,
+                    today,
+                )
+                .await?;
+            }
+        }
+        ClockEffect::NextStep => {
+            stop_clocks(txn, id, today, |c| c.kind.starts_with("step:")).await?;
+            if let Some(step) = app
+                .current_step
+                .as_deref()
+                .and_then(|code| def.steps.iter().find(|s| s.code == code))
+            {
+                start_clock(
+                    txn,
+                    cal,
+                    id,
+                    format!("step:{}", step.code),
+                    step.limit,
+                    today,
+                )
+                .await?;
+            }
+        }
+        ClockEffect::StartBranches => {
+            if def.branches.is_empty() {
+                return Err(ServiceError::Invalid("该事项没有配置协办部门".into()));
+            }
+            for branch in &def.branches {
+                let kind = format!("branch:{}", branch.department);
+                if clocks_where(txn, id, |c| c.kind == kind).await?.is_empty() {
+                    start_clock(txn, cal, id, kind, branch.limit, today).await?;
+                }
+            }
+        }
+        ClockEffect::StopBranch => {
+            let kind = format!("branch:{}", input.branch.clone().unwrap_or_default());
+            let open = clocks_where(txn, id, |c| c.kind == kind).await?;
+            if open.is_empty() {
+                return Err(ServiceError::Invalid("该协办部门没有待办的并联审批".into()));
+            }
+            stop_clocks(txn, id, today, |c| c.kind == kind).await?;
+        }
+        ClockEffect::PauseDecision => {
+            let s = input.suspension.clone().unwrap_or_default();
+            suspension::ActiveModel {
+                application_id: Set(id),
+                kind: Set(s.kind.chars().take(32).collect()),
+                reason: Set(s.reason),
+                legal_basis: Set(s.legal_basis.chars().take(200).collect()),
+                expected_days: Set(s.expected_days as i32),
+                from_date: Set(today),
+                to_date: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+            refresh_all(txn, cal, id, today, |c| c.pausable).await?;
+        }
+        ClockEffect::ResumeDecision => {
+            suspension::Entity::update_many()
+                .col_expr(suspension::Column::ToDate, Expr::value(Some(today)))
+                .filter(suspension::Column::ApplicationId.eq(id))
+                .filter(suspension::Column::ToDate.is_null())
+                .exec(txn)
+                .await?;
+            refresh_all(txn, cal, id, today, |c| c.pausable).await?;
+        }
+        ClockEffect::ExtendLegal => {
+            let legal = clocks_where(txn, id, |c| c.kind == "legal").await?;
+            let Some(row) = legal.into_iter().next() else {
+                return Err(ServiceError::Invalid("没有正在计时的法定时限".into()));
+            };
+            let mut extensions: Vec<Extension> =
+                serde_json::from_str(&row.extensions).unwrap_or_default();
+            // 行政许可法 第四十二条: an extension may be granted once.
+            if !extensions.is_empty() {
+                return Err(ServiceError::Conflict(
+                    "该办件已延期一次，不能再次延期".into(),
+                ));
+            }
+            extensions.push(Extension {
+                days: input.extension_days.unwrap_or(def.extension_limit),
+                reason: input.reason.clone().unwrap_or_default(),
+            });
+            let mut active: clock::ActiveModel = row.into();
+            active.extensions = Set(serde_json::to_string(&extensions).unwrap_or_default());
+            let row = active.update(txn).await?;
+            refresh(txn, cal, row, today).await?;
+        }
+        ClockEffect::StopDecisionStartDelivery => {
+            stop_clocks(txn, id, today, |c| is_decision_clock(&c.kind)).await?;
+            start_clock(txn, cal, id, "delivery".into(), def.delivery_limit, today).await?;
+        }
+        ClockEffect::StopDecision => {
+            stop_clocks(txn, id, today, |c| is_decision_clock(&c.kind)).await?
+        }
+        ClockEffect::StopDelivery => stop_clocks(txn, id, today, |c| c.kind == "delivery").await?,
+        ClockEffect::StopAll => stop_clocks(txn, id, today, |_| true).await?,
+    }
+    Ok(())
+}
+
+async fn refresh_all(
+    txn: &DatabaseTransaction,
+    cal: &WorkCalendar,
+    app_id: i32,
+    today: NaiveDate,
+    select: impl Fn(&clock::Model) -> bool,
+) -> ServiceResult<()> {
+    for c in clocks_where(txn, app_id, select).await? {
+        refresh(txn, cal, c, today).await?;
+    }
+    Ok(())
+}
+
+/// The domain clock of a row: its suspensions apply if it is a decision clock.
+async fn domain_clock(db: &impl ConnectionTrait, row: &clock::Model) -> ServiceResult<Clock> {
+    let pauses = if row.pausable {
+        suspension::Entity::find()
+            .filter(suspension::Column::ApplicationId.eq(row.application_id))
+            .order_by_asc(suspension::Column::FromDate)
+            .all(db)
+            .await?
+            .into_iter()
+            // A suspension that began after this clock stopped does not concern it.
+            .filter(|s| row.stopped_on.is_none_or(|stop| s.from_date <= stop))
+            .map(|s| Pause {
+                from: s.from_date,
+                to: s.to_date,
+                reason: s.kind,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Clock {
+        start: row.start_date,
+        limit: row.limit_days.max(0) as u32,
+        count: if row.day_count == "calendar" {
+            DayCount::Calendar
+        } else {
+            DayCount::Working
+        },
+        pauses,
+        extensions: serde_json::from_str(&row.extensions).unwrap_or_default(),
+    })
+}
+
+/// Recomputes a clock's due date, card and next check day, and whether it is paused.
+async fn refresh(
+    txn: &DatabaseTransaction,
+    cal: &WorkCalendar,
+    row: clock::Model,
+    today: NaiveDate,
+) -> ServiceResult<()> {
+    let deadline = domain_clock(txn, &row).await?.deadline(cal);
+    let mut active: clock::ActiveModel = row.into();
+    match deadline {
+        Deadline::Due { date, .. } => {
+            let card = card::evaluate(cal, date, today, YELLOW_WITHIN_WORKING_DAYS);
+            active.status = Set(RUNNING.into());
+            active.due_date = Set(Some(date));
+            active.next_check = Set(Some(next_check(cal, date, card)));
+        }
+        Deadline::Paused { .. } => {
+            active.status = Set(PAUSED.into());
+            active.due_date = Set(None);
+            active.next_check = Set(None);
+        }
+    }
+    active.update(txn).await?;
+    Ok(())
+}
+
+/// The next day the scheduler must look at a running clock: when it turns yellow, then the day
+/// after the deadline (red card, or the deemed effect of an acceptance or branch clock).
+fn next_check(cal: &WorkCalendar, due: NaiveDate, card: Card) -> NaiveDate {
+    match card {
+        Card::Green => card::yellow_from(cal, due, YELLOW_WITHIN_WORKING_DAYS),
+        _ => due.succ_opt().unwrap_or(due),
+    }
+}
+
+/// Every clock of a case, with its deadline explained, in the order they started.
+pub async fn deadlines(
+    db: &impl ConnectionTrait,
+    cal: &WorkCalendar,
+    app_id: i32,
+    today: NaiveDate,
+) -> ServiceResult<Vec<DeadlineView>> {
+    let rows = clock::Entity::find()
+        .filter(clock::Column::ApplicationId.eq(app_id))
+        .order_by_asc(clock::Column::Id)
+        .all(db)
+        .await?;
+    let mut views = Vec::new();
+    for row in rows {
+        let (due_date, explanation) = match domain_clock(db, &row).await?.deadline(cal) {
+            Deadline::Due { date, explanation } => (Some(date), explanation),
+            Deadline::Paused { explanation, .. } => (None, explanation),
+        };
+        let card = match (row.status.as_str(), due_date) {
+            (STOPPED, _) | (_, None) => Card::Green,
+            (_, Some(due)) => card::evaluate(cal, due, today, YELLOW_WITHIN_WORKING_DAYS),
+        };
+        views.push(DeadlineView {
+            kind: row.kind,
+            status: row.status,
+            due_date,
+            card,
+            explanation: Explanation::lines_zh(&explanation),
+        });
+    }
+    Ok(views)
+}
