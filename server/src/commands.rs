@@ -265,6 +265,7 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         leptos_options: leptos_options(&settings),
     };
     crate::metrics::mark_start();
+    tokio::spawn(run_scheduler(state.db.clone()));
     tracing::info!(
         addr = %settings.addr,
         database = %db::redact_url(&settings.database_url),
@@ -278,6 +279,32 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| CliError(format!("服务器异常退出：{e}")))
+}
+
+/// The clock scheduler: once a minute, every clock whose check day has come (cards, reminders,
+/// deemed acceptance and consent). Safe to run on every instance of a PostgreSQL deployment.
+async fn run_scheduler(db: DatabaseConnection) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let now = chrono::Utc::now();
+        let today = now.with_timezone(&app::domain::time::china()).date_naive();
+        let pass = async {
+            let cal = app::backend::calendar::load(&db).await?;
+            app::backend::scheduler::run_once(&db, &cal, today, now).await
+        };
+        match pass.await {
+            Ok(report) if report.clocks > 0 => tracing::info!(
+                clocks = report.clocks,
+                yellow = report.yellow_cards,
+                red = report.red_cards,
+                deemed = report.deemed,
+                "scheduler pass"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "scheduler pass failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

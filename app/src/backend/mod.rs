@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod password;
 pub mod processes;
+pub mod scheduler;
 pub mod sessions;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]

@@ -31,6 +31,8 @@ fn unique_name(prefix: &str) -> String {
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub label: &'static str,
+    /// Where it is, for tests that open a second connection pool (a second server instance).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -52,6 +54,7 @@ impl TestDb {
         TestDb {
             db,
             label: "sqlite",
+            url,
             cleanup: Cleanup::File(path),
         }
     }
@@ -78,7 +81,8 @@ impl TestDb {
             .rsplit_once('/')
             .map(|(base, _)| base.to_string())
             .expect("YIZHAN_TEST_PG_URL ends with /database");
-        let db = db::connect(&format!("{base}/{name}"))
+        let url = format!("{base}/{name}");
+        let db = db::connect(&url)
             .await
             .expect("open per-test PostgreSQL database");
         db::migrate(&db)
@@ -87,6 +91,7 @@ impl TestDb {
         TestDb {
             db,
             label: "postgres",
+            url,
             cleanup: Cleanup::Postgres { admin_url, name },
         }
     }

@@ -960,3 +960,280 @@ mod workflow_scenarios {
         }
     }
 }
+
+mod scheduler_runs {
+    use super::*;
+    use crate::backend::applications::{self, ActionInput, Caller};
+    use crate::backend::entities::{application, card, clock, outbox};
+    use crate::backend::{processes, scheduler};
+    use crate::domain::calendar::WorkCalendar;
+    use crate::domain::process::{Branch, ItemKind, ProcessDefinition, Step};
+    use crate::domain::workflow::{Action, Actor};
+    use chrono::NaiveDate;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn definition() -> ProcessDefinition {
+        ProcessDefinition {
+            item_code: "990100-XK-0002".into(),
+            kind: ItemKind::Joint,
+            lead_department: "zjj".into(),
+            legal_limit: 45,
+            promised_limit: 30,
+            acceptance_limit: 5,
+            extension_limit: 15,
+            delivery_limit: 10,
+            steps: vec![Step {
+                code: "review".into(),
+                name: "审查".into(),
+                role: Role::Reviewer,
+                limit: 20,
+            }],
+            branches: vec![Branch {
+                department: "zrzy".into(),
+                limit: 10,
+            }],
+        }
+    }
+
+    async fn submit(db: &DatabaseConnection, cal: &WorkCalendar, today: &str) -> String {
+        processes::save(db, &definition(), "admin1", t0())
+            .await
+            .unwrap();
+        let applicant = Caller {
+            user_id: None,
+            name: "company1".into(),
+            actors: vec![Actor::Applicant],
+        };
+        applications::submit(
+            db,
+            cal,
+            "990100",
+            "990100-XK-0002",
+            &applicant,
+            "示范市青禾科技有限公司",
+            serde_json::json!({}),
+            d(today),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .case_no
+    }
+
+    #[tokio::test]
+    async fn the_scheduler_deems_acceptance_after_five_silent_working_days_once() {
+        let cal = WorkCalendar::official();
+        for t in TestDb::both().await {
+            let case = submit(&t.db, &cal, "2026-09-21").await; // acceptance due 29 September
+            let early = scheduler::run_once(&t.db, &cal, d("2026-09-25"), t0())
+                .await
+                .unwrap();
+            assert_eq!(early.deemed, 0, "{}", t.label);
+            let yellow = scheduler::run_once(&t.db, &cal, d("2026-09-28"), t0())
+                .await
+                .unwrap();
+            assert_eq!((yellow.yellow_cards, yellow.deemed), (1, 0), "{}", t.label);
+            let late = scheduler::run_once(&t.db, &cal, d("2026-09-30"), t0())
+                .await
+                .unwrap();
+            assert_eq!((late.red_cards, late.deemed), (1, 1), "{}", t.label);
+            let again = scheduler::run_once(&t.db, &cal, d("2026-09-30"), t0())
+                .await
+                .unwrap();
+            assert_eq!(again, scheduler::PassReport::default(), "{}", t.label);
+            let app = applications::find(&t.db, &case).await.unwrap().unwrap();
+            assert_eq!(app.state, "under_review", "{}", t.label);
+            let rows =
+                t.db.query_all_raw(Statement::from_string(
+                    t.db.get_database_backend(),
+                    "SELECT actor FROM audit_log WHERE action = 'case.deem_accept'",
+                ))
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 1, "{}", t.label);
+            t.finish().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn an_assisting_department_silent_past_its_limit_is_deemed_to_consent() {
+        let cal = WorkCalendar::official();
+        for t in TestDb::both().await {
+            let case = submit(&t.db, &cal, "2026-11-02").await;
+            let clerk = Caller {
+                user_id: None,
+                name: "clerk1".into(),
+                actors: vec![Actor::Staff(Role::Clerk)],
+            };
+            let reviewer = Caller {
+                user_id: None,
+                name: "reviewer1".into(),
+                actors: vec![Actor::Staff(Role::Reviewer)],
+            };
+            let none = ActionInput::default();
+            applications::act(
+                &t.db,
+                &cal,
+                &case,
+                Action::Accept,
+                &clerk,
+                1,
+                &none,
+                d("2026-11-02"),
+                t0(),
+            )
+            .await
+            .unwrap();
+            applications::act(
+                &t.db,
+                &cal,
+                &case,
+                Action::StartParallel,
+                &reviewer,
+                2,
+                &none,
+                d("2026-11-03"),
+                t0(),
+            )
+            .await
+            .unwrap();
+            // 10 working days from 3 November: due 17 November; deemed on the 18th.
+            let report = scheduler::run_once(&t.db, &cal, d("2026-11-18"), t0())
+                .await
+                .unwrap();
+            assert_eq!(report.deemed, 1, "{}", t.label);
+            let app = applications::find(&t.db, &case).await.unwrap().unwrap();
+            let views = applications::deadlines(&t.db, &cal, app.id, d("2026-11-18"))
+                .await
+                .unwrap();
+            let branch = views.iter().find(|v| v.kind == "branch:zrzy").unwrap();
+            assert_eq!(
+                (branch.status.as_str(), branch.due_date),
+                ("stopped", Some(d("2026-11-17")))
+            );
+            let events =
+                t.db.query_all_raw(Statement::from_string(
+                    t.db.get_database_backend(),
+                    "SELECT actor FROM application_events WHERE action = 'deem_consent'",
+                ))
+                .await
+                .unwrap();
+            assert_eq!(events.len(), 1, "{}", t.label);
+            t.finish().await;
+        }
+    }
+
+    /// Inserts `n` cases whose legal clock ended on 29 September 2026 and is due for a check.
+    async fn overdue_clocks(db: &DatabaseConnection, n: usize) {
+        for chunk in 0..n.div_ceil(1000) {
+            let apps: Vec<application::ActiveModel> = (chunk * 1000..((chunk + 1) * 1000).min(n))
+                .map(|i| application::ActiveModel {
+                    case_no: Set(format!("99010020260901{i:06}")),
+                    item_code: Set("990100-XK-0002".into()),
+                    applicant_user_id: Set(None),
+                    applicant_name: Set("测试".into()),
+                    state: Set("under_review".into()),
+                    current_step: Set(None),
+                    version: Set(1),
+                    definition: Set("{}".into()),
+                    form: Set("{}".into()),
+                    created_at: Set(t0()),
+                    updated_at: Set(t0()),
+                    ..Default::default()
+                })
+                .collect();
+            application::Entity::insert_many(apps)
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+        }
+        let ids: Vec<i32> = application::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        for chunk in ids.chunks(1000) {
+            let clocks: Vec<clock::ActiveModel> = chunk
+                .iter()
+                .map(|id| clock::ActiveModel {
+                    application_id: Set(*id),
+                    kind: Set("legal".into()),
+                    start_date: Set(d("2026-09-01")),
+                    limit_days: Set(20),
+                    day_count: Set("working".into()),
+                    extensions: Set("[]".into()),
+                    pausable: Set(true),
+                    status: Set("running".into()),
+                    due_date: Set(Some(d("2026-09-29"))),
+                    next_check: Set(Some(d("2026-09-28"))),
+                    card: Set("green".into()),
+                    stopped_on: Set(None),
+                    ..Default::default()
+                })
+                .collect();
+            clock::Entity::insert_many(clocks)
+                .exec_without_returning(db)
+                .await
+                .unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn two_scheduler_instances_on_postgresql_issue_each_card_and_reminder_once() {
+        let cal = WorkCalendar::official();
+        let t = TestDb::postgres().await;
+        overdue_clocks(&t.db, 10_000).await;
+        // A second server instance: its own connection pool to the same database.
+        let other = crate::backend::db::connect(&t.url).await.unwrap();
+        let today = d("2026-10-15");
+        let (a, b) = tokio::join!(
+            scheduler::run_once(&t.db, &cal, today, t0()),
+            scheduler::run_once(&other, &cal, today, t0()),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.red_cards + b.red_cards, 10_000, "{a:?} {b:?}");
+        assert_eq!(
+            a.clocks + b.clocks,
+            10_000,
+            "each clock handled by one instance: {a:?} {b:?}"
+        );
+        assert_eq!(card::Entity::find().count(&t.db).await.unwrap(), 10_000);
+        assert_eq!(outbox::Entity::find().count(&t.db).await.unwrap(), 10_000);
+        let pending = clock::Entity::find()
+            .filter(clock::Column::NextCheck.is_not_null())
+            .count(&t.db)
+            .await
+            .unwrap();
+        assert_eq!(pending, 0);
+        // A later pass finds nothing left to do.
+        let again = scheduler::run_once(&other, &cal, today, t0())
+            .await
+            .unwrap();
+        assert_eq!(again, scheduler::PassReport::default());
+        other.close().await.ok();
+        t.finish().await;
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_instance_issues_each_card_once() {
+        let cal = WorkCalendar::official();
+        let t = TestDb::sqlite().await;
+        overdue_clocks(&t.db, 1_200).await;
+        let report = scheduler::run_once(&t.db, &cal, d("2026-10-15"), t0())
+            .await
+            .unwrap();
+        assert_eq!((report.clocks, report.red_cards), (1_200, 1_200));
+        assert_eq!(outbox::Entity::find().count(&t.db).await.unwrap(), 1_200);
+        let again = scheduler::run_once(&t.db, &cal, d("2026-10-16"), t0())
+            .await
+            .unwrap();
+        assert_eq!(again, scheduler::PassReport::default());
+        t.finish().await;
+    }
+}
