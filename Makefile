@@ -31,6 +31,11 @@ test-e2e:
 	cargo leptos build
 	cd end2end && E2E_ADDR=$(E2E_ADDR) npx playwright test
 
+## make bench: the benchmarks of DESIGN.md §6 (so far: the scheduler's clock scan), as tables
+bench:
+	scripts/setup.sh build
+	cargo bench -p yizhan --bench clock_scan
+
 lint:
 	cargo fmt --all -- --check
 	cargo clippy -p app -p yizhan -p migration --features app/testing --all-targets -- -D warnings
