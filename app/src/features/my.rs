@@ -11,7 +11,8 @@ pub fn MyPage() -> impl IntoView {
     let i18n = use_i18n();
     let user = expect_context::<UserResource>();
     view! {
-        <Title text=move || t_string!(i18n, my_title).to_string()/>
+        // Read once: this page may redirect, which ends the render and its reactive owner.
+        <Title text=t_string!(i18n, my_title).to_string()/>
         <Transition>
             {move || Suspend::new(async move {
                 match user.await {

@@ -16,7 +16,9 @@ pub fn StaffPage(section: StaffSection) -> impl IntoView {
     let i18n = use_i18n();
     let desk = Resource::new(|| (), move |_| get_staff_desk(section));
     view! {
-        <Title text=move || section_name(i18n, section)/>
+        // Staff pages have no language switch, so their texts are read once; a closure here could
+        // run after a redirect has ended the render and its reactive owner.
+        <Title text=section_name(i18n, section)/>
         <Transition>
             {move || Suspend::new(async move {
                 match desk.await {
@@ -25,7 +27,7 @@ pub fn StaffPage(section: StaffSection) -> impl IntoView {
                         let name = desk.user.display_name.clone();
                         view! {
                             <StaffLayout desk=desk current=section>
-                                <h1 class="staff-heading">{move || section_name(i18n, section)}</h1>
+                                <h1 class="staff-heading">{section_name(i18n, section)}</h1>
                                 {if section == StaffSection::Desk {
                                     view! {
                                         <p class="staff-welcome">{t!(i18n, welcome)}{"，"}{name.clone()}</p>
@@ -36,7 +38,7 @@ pub fn StaffPage(section: StaffSection) -> impl IntoView {
                                                 .map(|s| view! {
                                                     <li>
                                                         <a href=s.path()>
-                                                            <strong>{move || section_name(i18n, s)}</strong>
+                                                            <strong>{section_name(i18n, s)}</strong>
                                                             <span>{t!(i18n, staff_section_coming)}</span>
                                                         </a>
                                                     </li>

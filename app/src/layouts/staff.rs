@@ -72,7 +72,7 @@ pub fn StaffLayout(desk: StaffDesk, current: StaffSection, children: Children) -
                                         href=section.path()
                                         aria-current=(section == current).then_some("page")
                                     >
-                                        {move || section_name(i18n, section)}
+                                        {section_name(i18n, section)}
                                     </a>
                                 </li>
                             }
