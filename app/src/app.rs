@@ -11,7 +11,7 @@ use crate::features::{
     staff::StaffPage,
 };
 use crate::i18n::I18nContextProvider;
-use crate::layouts::{citizen::CitizenLayout, kiosk::KioskLayout, prefs::LANG_COOKIE};
+use crate::layouts::{citizen::CitizenLayout, kiosk::KioskLayout};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -71,14 +71,6 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    // The portal speaks Simplified Chinese unless the visitor picks another language; the browser's
-    // Accept-Language is not consulted, so a clerk's English-language PC still shows Chinese.
-    let no_header = leptos_use::UseLocalesOptions::default().ssr_lang_header_getter(|| None);
-    let cookie_options = leptos_use::UseCookieOptions::default()
-        .path("/")
-        .max_age(365_i64 * 24 * 3600 * 1000)
-        .same_site(leptos_use::SameSite::Lax);
-
     // Every page is rendered completely before it is sent (SsrMode::Async), so it reads fully
     // without JavaScript, as an old township PC or a screen reader may need.
     view! {
@@ -86,11 +78,10 @@ pub fn App() -> impl IntoView {
         <Title formatter=|title: String| {
             if title.is_empty() { "一站式网上办事大厅".to_string() } else { format!("{title} - 一站式网上办事大厅") }
         }/>
-        <I18nContextProvider
-            cookie_name=LANG_COOKIE
-            cookie_options=cookie_options
-            ssr_lang_header_getter=no_header
-        >
+        // The portal speaks Simplified Chinese unless the visitor picks another language; the
+        // browser's Accept-Language is not consulted, so a clerk's English-language PC still
+        // shows Chinese.
+        <I18nContextProvider>
             <Router>
                 <Routes fallback=|| view! { <CitizenLayout><NotFound/></CitizenLayout> }>
                     <ParentRoute path=path!("") view=CitizenLayoutOutlet ssr=SsrMode::Async>

@@ -16,12 +16,6 @@ pub mod layouts;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
-// Generates `crate::i18n` from `locales/*.json`, checked at compile time. The macro is marked
-// deprecated in favour of a build script, which would add a build dependency for the same result.
-#[allow(deprecated)]
-mod i18n_gen {
-    leptos_i18n::load_locales!();
-}
-pub use i18n_gen::i18n;
+pub mod i18n;
 
 pub use app::{shell, App};

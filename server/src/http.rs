@@ -4,7 +4,8 @@
 
 use crate::metrics;
 use app::backend::state::AppState;
-use app::layouts::prefs::{CARE_COOKIE, LANG_COOKIE};
+use app::i18n::LANG_COOKIE;
+use app::layouts::prefs::CARE_COOKIE;
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};

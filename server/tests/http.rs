@@ -235,7 +235,7 @@ async fn preference_links_set_cookies_and_only_return_to_this_site() {
     assert!(headers[header::SET_COOKIE]
         .to_str()
         .unwrap()
-        .starts_with("i18n_pref_locale=en;"));
+        .starts_with("yz_lang=en;"));
 
     let (_, headers, _) = send(&router, get("/prefs/care/on?back=//evil.example")).await;
     assert_eq!(headers[header::LOCATION], "/");
@@ -254,7 +254,7 @@ async fn english_is_served_when_chosen() {
     let (router, db) = app().await;
     let req = Request::get("/")
         .header(header::HOST, "portal.test")
-        .header(header::COOKIE, "i18n_pref_locale=en")
+        .header(header::COOKIE, "yz_lang=en")
         .body(Body::empty())
         .unwrap();
     let (_, _, body) = send(&router, req).await;

@@ -15,7 +15,7 @@ const TILES: [(&str, Channel); 4] = [
     ("print", Channel::Forms),
 ];
 
-fn tile_name(i18n: leptos_i18n::I18nContext<Locale>, key: &str) -> String {
+fn tile_name(i18n: I18n, key: &str) -> String {
     match key {
         "guide" => t_string!(i18n, kiosk_guide),
         "status" => t_string!(i18n, kiosk_status),

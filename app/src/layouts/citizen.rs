@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 /// The translated name of a channel.
-pub fn channel_name(i18n: leptos_i18n::I18nContext<Locale>, channel: Channel) -> String {
+pub fn channel_name(i18n: I18n, channel: Channel) -> String {
     match channel {
         Channel::Guide => t_string!(i18n, ch_guide),
         Channel::Forms => t_string!(i18n, ch_forms),

@@ -6,8 +6,6 @@ use leptos::prelude::*;
 use leptos_meta::Body;
 use leptos_router::hooks::use_location;
 
-/// Cookie holding the chosen language (the one leptos_i18n reads).
-pub const LANG_COOKIE: &str = "i18n_pref_locale";
 /// Cookie holding the elderly mode (关怀模式): "1" on.
 pub const CARE_COOKIE: &str = "yz_care";
 

@@ -10,7 +10,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 
 /// The translated name of a staff section.
-pub fn section_name(i18n: leptos_i18n::I18nContext<Locale>, section: StaffSection) -> String {
+pub fn section_name(i18n: I18n, section: StaffSection) -> String {
     match section {
         StaffSection::Desk => t_string!(i18n, staff_sec_desk),
         StaffSection::Intake => t_string!(i18n, staff_sec_intake),
