@@ -452,35 +452,11 @@ async fn apply_clock_effect(
             stop_clocks(txn, id, today, |c| c.kind == "acceptance").await?;
             start_clock(txn, cal, id, "legal".into(), def.legal_limit, today).await?;
             start_clock(txn, cal, id, "promised".into(), def.promised_limit, today).await?;
-            if let Some(step) = def.next_step(None) {
-                start_clock(
-                    txn,
-                    cal,
-                    id,
-                    format!("step:{}", step.code),
-                    step.limit,
-                    today,
-                )
-                .await?;
-            }
+            start_current_step(txn, cal, app, def, today).await?;
         }
         ClockEffect::NextStep => {
             stop_clocks(txn, id, today, |c| c.kind.starts_with("step:")).await?;
-            if let Some(step) = app
-                .current_step
-                .as_deref()
-                .and_then(|code| def.steps.iter().find(|s| s.code == code))
-            {
-                start_clock(
-                    txn,
-                    cal,
-                    id,
-                    format!("step:{}", step.code),
-                    step.limit,
-                    today,
-                )
-                .await?;
-            }
+            start_current_step(txn, cal, app, def, today).await?;
         }
         ClockEffect::StartBranches => {
             if def.branches.is_empty() {
@@ -557,6 +533,25 @@ async fn apply_clock_effect(
         }
         ClockEffect::StopDelivery => stop_clocks(txn, id, today, |c| c.kind == "delivery").await?,
         ClockEffect::StopAll => stop_clocks(txn, id, today, |_| true).await?,
+    }
+    Ok(())
+}
+
+/// Starts the clock of the case's current step (`act` has already moved `current_step` on).
+async fn start_current_step(
+    txn: &DatabaseTransaction,
+    cal: &WorkCalendar,
+    app: &application::Model,
+    def: &ProcessDefinition,
+    today: NaiveDate,
+) -> ServiceResult<()> {
+    let step = app
+        .current_step
+        .as_deref()
+        .and_then(|code| def.steps.iter().find(|s| s.code == code));
+    if let Some(step) = step {
+        let kind = format!("step:{}", step.code);
+        start_clock(txn, cal, app.id, kind, step.limit, today).await?;
     }
     Ok(())
 }
