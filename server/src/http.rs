@@ -17,6 +17,7 @@ use axum::{Json, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use serde::Deserialize;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 /// Builds the whole application router around `state`.
@@ -50,6 +51,9 @@ pub fn router(state: AppState) -> Router {
             move || page_context(&fallback_state),
             shell,
         ))
+        // Township lines are slow: pages, the wasm bundle and JSON go out compressed (brotli or
+        // gzip, as the browser accepts).
+        .layer(CompressionLayer::new())
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(reject_cross_site_writes))
         .layer(middleware::from_fn(metrics::track))

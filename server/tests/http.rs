@@ -117,6 +117,24 @@ async fn the_home_page_is_complete_html_with_a_nonce_policy() {
 }
 
 #[tokio::test]
+async fn pages_are_compressed_for_browsers_that_accept_it() {
+    let (router, db) = app().await;
+    let req = Request::get("/")
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = send(&router, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+    let (_, headers, body) = send(&router, get("/")).await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(body.contains("办事指南"));
+    db.finish().await;
+}
+
+#[tokio::test]
 async fn metrics_count_requests() {
     let (router, db) = app().await;
     send(&router, get("/healthz")).await;
