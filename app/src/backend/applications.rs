@@ -381,7 +381,7 @@ async fn start_clock(
         status: Set(RUNNING.into()),
         due_date: Set(None),
         next_check: Set(None),
-        card: Set("green".into()),
+        card: Set(Card::Green.code().into()),
         stopped_on: Set(None),
         ..Default::default()
     }

@@ -22,6 +22,27 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+impl AuditEntry {
+    /// An entry for an action by a named actor without an account id (an administrator acting
+    /// through the command line, `seed`, `system`).
+    pub fn by(
+        actor: &str,
+        action: &str,
+        target: String,
+        detail: String,
+        now: DateTime<Utc>,
+    ) -> AuditEntry {
+        AuditEntry {
+            at: now,
+            actor_user_id: None,
+            actor: actor.to_string(),
+            action: action.to_string(),
+            target,
+            detail,
+        }
+    }
+}
+
 /// The hash that links an entry to its predecessor. Timestamps are written in one fixed format
 /// so that both databases give back the same text.
 fn entry_hash(prev_hash: &str, e: &AuditEntry) -> String {

@@ -46,14 +46,13 @@ pub async fn import(
     let txn = db.begin().await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: None,
-            actor: actor.to_string(),
-            action: "calendar.import".into(),
-            target: format!("calendar:{}", year.year),
-            detail: format!("holidays={}", year.holidays.len()),
-        },
+        AuditEntry::by(
+            actor,
+            "calendar.import",
+            format!("calendar:{}", year.year),
+            format!("holidays={}", year.holidays.len()),
+            now,
+        ),
     )
     .await?;
     calendar_year::Entity::insert(calendar_year::ActiveModel {

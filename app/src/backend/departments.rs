@@ -3,9 +3,7 @@
 use super::entities::department;
 use super::error::ServiceResult;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 pub struct NewDepartment<'a> {
     pub code: &'a str,
@@ -50,12 +48,4 @@ pub async fn find_by_code(
 
 pub async fn find(db: &impl ConnectionTrait, id: i32) -> ServiceResult<Option<department::Model>> {
     Ok(department::Entity::find_by_id(id).one(db).await?)
-}
-
-pub async fn list(db: &impl ConnectionTrait) -> ServiceResult<Vec<department::Model>> {
-    Ok(department::Entity::find()
-        .order_by_asc(department::Column::SortOrder)
-        .order_by_asc(department::Column::Id)
-        .all(db)
-        .await?)
 }

@@ -19,26 +19,22 @@ pub async fn save(
     def.validate()
         .map_err(|e| ServiceError::Invalid(e.to_string()))?;
     let data = serde_json::to_string(def).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let kind = serde_json::to_value(def.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let kind = def.kind.code().to_string();
     let txn = db.begin().await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: None,
-            actor: actor.to_string(),
-            action: "process.save".into(),
-            target: format!("item:{}", def.item_code),
-            detail: format!(
+        AuditEntry::by(
+            actor,
+            "process.save",
+            format!("item:{}", def.item_code),
+            format!(
                 "legal={} promised={} steps={}",
                 def.legal_limit,
                 def.promised_limit,
                 def.steps.len()
             ),
-        },
+            now,
+        ),
     )
     .await?;
     let version = match process_definition::Entity::find_by_id(def.item_code.clone())

@@ -153,10 +153,7 @@ async fn run_batch(
             Card::Yellow => clock.due_date.succ_opt(),
             Card::Red => None,
         };
-        let color_code = serde_json::to_value(color)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let color_code = color.code();
         txn.execute_raw(Statement::from_sql_and_values(
             backend,
             update_clock_sql(backend),
@@ -176,7 +173,7 @@ async fn issue_card(
     color: Card,
     now: DateTime<Utc>,
 ) -> ServiceResult<bool> {
-    let color_code = if color == Card::Red { "red" } else { "yellow" };
+    let color_code = color.code();
     let inserted = card_row::Entity::insert(card_row::ActiveModel {
         application_id: Set(clock.application_id),
         clock_id: Set(clock.id),

@@ -96,14 +96,13 @@ pub async fn create(
     let role_codes: Vec<&str> = new.roles.iter().map(|r| r.code()).collect();
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: None,
-            actor: actor.to_string(),
-            action: "user.create".into(),
-            target: format!("user:{}", created.username),
-            detail: format!("roles={}", role_codes.join(",")),
-        },
+        AuditEntry::by(
+            actor,
+            "user.create",
+            format!("user:{}", created.username),
+            format!("roles={}", role_codes.join(",")),
+            now,
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -142,10 +142,6 @@ impl WorkCalendar {
         self.years.get(&year)
     }
 
-    pub fn years(&self) -> impl Iterator<Item = &YearCalendar> {
-        self.years.values()
-    }
-
     pub fn day_kind(&self, d: NaiveDate) -> DayKind {
         match self.special.get(&d) {
             Some(kind) => kind.clone(),

@@ -20,6 +20,15 @@ pub enum Card {
 }
 
 impl Card {
+    /// The stable code stored in `clocks.card` and `cards.color`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Card::Green => "green",
+            Card::Yellow => "yellow",
+            Card::Red => "red",
+        }
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             Card::Green => "正常",

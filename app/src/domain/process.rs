@@ -16,6 +16,17 @@ pub enum ItemKind {
     Joint,
 }
 
+impl ItemKind {
+    /// The stable code stored beside the definition.
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemKind::Immediate => "immediate",
+            ItemKind::Promised => "promised",
+            ItemKind::Joint => "joint",
+        }
+    }
+}
+
 /// 审批环节: one step of review, done by a role of the lead department.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {

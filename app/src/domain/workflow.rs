@@ -83,11 +83,6 @@ impl State {
             State::Withdrawn => "已撤回",
         }
     }
-
-    /// No action leads out of a final state.
-    pub fn is_final(self) -> bool {
-        !TRANSITIONS.iter().any(|t| t.from == self)
-    }
 }
 
 /// 办理动作.
@@ -599,7 +594,10 @@ mod tests {
 
     #[test]
     fn final_states_are_the_ends_of_a_case() {
-        let finals: Vec<State> = State::ALL.into_iter().filter(|s| s.is_final()).collect();
+        let finals: Vec<State> = State::ALL
+            .into_iter()
+            .filter(|s| !TRANSITIONS.iter().any(|t| t.from == *s))
+            .collect();
         assert_eq!(
             finals,
             vec![State::NotAccepted, State::Delivered, State::Withdrawn]
