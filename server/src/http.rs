@@ -18,6 +18,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 /// Builds the whole application router around `state`.
@@ -27,7 +28,13 @@ pub fn router(state: AppState) -> Router {
     let fallback_state = state.clone();
     let fn_state = state.clone();
     let options = state.leptos_options.clone();
+    // The compiled bundle and the icon are plain files: served directly, without the page
+    // context (a nonce and a page policy) that the fallback would build for each of them.
+    let site_root = std::path::PathBuf::from(&*options.site_root);
+    let pkg_dir = site_root.join(&*options.site_pkg_dir);
     Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), ServeDir::new(pkg_dir))
+        .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::render))

@@ -135,6 +135,40 @@ async fn pages_are_compressed_for_browsers_that_accept_it() {
 }
 
 #[tokio::test]
+async fn bundle_files_are_served_as_files_with_the_strict_policy() {
+    let test_db = TestDb::sqlite().await;
+    let site = std::env::temp_dir().join(format!("yizhan-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/yizhan.js"), "export function hydrate() {}").unwrap();
+    let state = AppState {
+        db: test_db.db.clone(),
+        site: Arc::new(SiteInfo::default()),
+        environment: Environment::Development,
+        leptos_options: LeptosOptions::builder()
+            .output_name("yizhan")
+            .site_root(site.display().to_string())
+            .build(),
+    };
+    let router = yizhan::http::router(state);
+    let (status, headers, body) = send(&router, get("/pkg/yizhan.js")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    assert!(body.contains("hydrate"));
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.starts_with("default-src 'none'") && !csp.contains("nonce"),
+        "{csp}"
+    );
+    let (status, _, _) = send(&router, get("/pkg/missing.js")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    std::fs::remove_dir_all(&site).ok();
+    test_db.finish().await;
+}
+
+#[tokio::test]
 async fn metrics_count_requests() {
     let (router, db) = app().await;
     send(&router, get("/healthz")).await;
