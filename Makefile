@@ -22,7 +22,7 @@ build:
 test: test-rust test-e2e
 
 test-rust:
-	scripts/setup.sh build
+	scripts/setup.sh test
 	YIZHAN_TEST_PG_URL="$$(scripts/postgres.sh)" \
 		cargo test -p app -p yizhan -p migration --features app/testing
 

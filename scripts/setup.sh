@@ -3,7 +3,8 @@
 # Node/npm and apt. Safe to run again: each step checks first.
 #   scripts/setup.sh build   — toolchain for the site (wasm target, cargo-leptos, wasm-bindgen)
 #   scripts/setup.sh release — the above plus wasm-opt (binaryen from npm)
-#   scripts/setup.sh test    — the build toolchain plus Chromium, fonts and Playwright
+#   scripts/setup.sh test    — the build toolchain plus Chromium, pdftotext and Playwright
+# Every mode installs the Chinese font the PDFs embed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,12 +57,23 @@ wasm_opt() {
   fi
 }
 
+# The Chinese font the PDFs embed (and the browser shows); the server finds it by this path.
+font() {
+  if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && [ -z "${YIZHAN_PDF_FONT:-}" ]; then
+    apt_install fonts-wqy-microhei
+  fi
+}
+
+# pdftotext and pdftoppm: the tests read the PDFs' text.
+pdf_tools() {
+  if ! command -v pdftotext >/dev/null; then
+    apt_install poppler-utils
+  fi
+}
+
 browser() {
   if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium
-  fi
-  if ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
-    apt_install fonts-wqy-microhei
   fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "installing Playwright (test runner only; it drives Debian's Chromium)"
@@ -70,8 +82,8 @@ browser() {
 }
 
 case "${1:-build}" in
-  build) wasm_target; cargo_leptos; wasm_bindgen_cli ;;
-  release) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt ;;
-  test) wasm_target; cargo_leptos; wasm_bindgen_cli; browser ;;
+  build) wasm_target; cargo_leptos; wasm_bindgen_cli; font ;;
+  release) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt; font ;;
+  test) wasm_target; cargo_leptos; wasm_bindgen_cli; font; pdf_tools; browser ;;
   *) echo "usage: $0 build|release|test" >&2; exit 2 ;;
 esac

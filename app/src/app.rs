@@ -7,7 +7,8 @@ use crate::domain::channel::Channel;
 use crate::domain::role::StaffSection;
 use crate::domain::site::SiteInfo;
 use crate::features::{
-    auth::LoginPage, channel::ChannelPage, home::HomePage, kiosk, my::MyPage, not_found::NotFound,
+    auth::LoginPage, channel::ChannelPage, forms::FormsPage,
+    guide::{GuideDetailPage, GuideListPage}, home::HomePage, kiosk, my::MyPage, not_found::NotFound,
     staff::StaffPage,
 };
 use crate::i18n::I18nContextProvider;
@@ -86,10 +87,12 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <CitizenLayout><NotFound/></CitizenLayout> }>
                     <ParentRoute path=path!("") view=CitizenLayoutOutlet ssr=SsrMode::Async>
                         <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-                        <Route path=path!("guide") view=|| view! { <ChannelPage channel=Channel::Guide/> } ssr=SsrMode::Async/>
-                        <Route path=path!("forms") view=|| view! { <ChannelPage channel=Channel::Forms/> } ssr=SsrMode::Async/>
+                        <Route path=path!("guide") view=GuideListPage ssr=SsrMode::Async/>
+                        <Route path=path!("guide/:code") view=GuideDetailPage ssr=SsrMode::Async/>
+                        <Route path=path!("forms") view=FormsPage ssr=SsrMode::Async/>
                         <Route path=path!("consult") view=|| view! { <ChannelPage channel=Channel::Consult/> } ssr=SsrMode::Async/>
                         <Route path=path!("apply") view=|| view! { <ChannelPage channel=Channel::Apply/> } ssr=SsrMode::Async/>
+                        <Route path=path!("apply/:code") view=|| view! { <ChannelPage channel=Channel::Apply/> } ssr=SsrMode::Async/>
                         <Route path=path!("status") view=|| view! { <ChannelPage channel=Channel::Status/> } ssr=SsrMode::Async/>
                         <Route path=path!("petition") view=|| view! { <ChannelPage channel=Channel::Petition/> } ssr=SsrMode::Async/>
                         <Route path=path!("mailbox") view=|| view! { <ChannelPage channel=Channel::Mailbox/> } ssr=SsrMode::Async/>

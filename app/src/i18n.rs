@@ -221,6 +221,15 @@ mod tests {
         }
     }
 
+    /// The catalogue's codes are shown through keys built at run time (`topic_birth` …).
+    #[test]
+    fn every_catalogue_code_has_its_text() {
+        let known = keys(Locale::zh_CN);
+        for key in crate::features::guide::labels::all_keys() {
+            assert!(known.contains(key.as_str()), "missing text for {key}");
+        }
+    }
+
     #[test]
     fn texts_follow_the_locale() {
         assert_eq!(text(Locale::zh_CN, "ch_guide"), "办事指南");

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_departments_users_roles;
 mod m20261123_000002_calendar_years;
 mod m20261123_000003_applications;
+mod m20261130_000004_catalogue;
 
 pub use m20261123_000001_departments_users_roles::GENESIS_HASH;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_departments_users_roles::Migration),
             Box::new(m20261123_000002_calendar_years::Migration),
             Box::new(m20261123_000003_applications::Migration),
+            Box::new(m20261130_000004_catalogue::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use app::backend::audit::{self, ChainCheck};
 use app::backend::db;
+use app::backend::files::LocalFiles;
 use app::backend::state::{AppState, Environment};
 use app::backend::users::{self, NewUser};
 use app::domain::account::AccountKind;
@@ -80,6 +81,12 @@ pub async fn seed_demo(settings: &Settings) -> Result<(), CliError> {
         chrono::Utc::now(),
     )
     .await?;
+    let files = LocalFiles::new(settings.files_dir());
+    let report = app::backend::demo_catalogue::seed(&conn, &files, chrono::Utc::now()).await?;
+    println!(
+        "演示事项目录：新建 {} 项，更新 {} 项，未变 {} 项，表格 {} 个",
+        report.items_created, report.items_updated, report.items_unchanged, report.forms_added
+    );
     println!(
         "演示数据已就绪。演示账号（密码均为 {}）：",
         settings.demo_password
@@ -262,6 +269,7 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         db: conn,
         site: Arc::new(settings.site.clone()),
         environment: settings.environment,
+        files: Arc::new(LocalFiles::new(settings.files_dir())),
         leptos_options: leptos_options(&settings),
     };
     crate::metrics::mark_start();

@@ -34,6 +34,11 @@ pub struct SettingsError {
 pub const DEFAULT_DEMO_PASSWORD: &str = "Yizhan@2026";
 
 impl Settings {
+    /// Where uploaded and generated files are kept: outside the web root, beside the database.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+
     pub fn from_env() -> Result<Settings, SettingsError> {
         Settings::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
     }

@@ -40,6 +40,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/prefs/lang/{code}", get(set_language))
         .route("/prefs/care/{mode}", get(set_care_mode))
+        .merge(crate::api_v1::routes())
+        .merge(crate::admin_uploads::routes())
         .route(
             "/sf/{*fn_name}",
             get(move |req: Request| server_fn(fn_state.clone(), req))

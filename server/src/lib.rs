@@ -3,7 +3,10 @@
 
 #![recursion_limit = "256"]
 
+pub mod admin_uploads;
+pub mod api_v1;
 pub mod commands;
 pub mod config;
 pub mod http;
 pub mod metrics;
+pub mod openapi;

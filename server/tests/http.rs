@@ -2,6 +2,7 @@
 //! database with the demo accounts.
 
 use app::backend::state::{AppState, Environment};
+use app::backend::files::LocalFiles;
 use app::backend::testing::TestDb;
 use app::domain::site::SiteInfo;
 use axum::body::Body;
@@ -13,6 +14,11 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 const PASSWORD: &str = "Yizhan@2026";
+
+/// A file store directory of this test process.
+fn files_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("yizhan-http-files-{}", std::process::id()))
+}
 
 async fn app() -> (Router, TestDb) {
     let test_db = TestDb::sqlite().await;
@@ -28,6 +34,7 @@ async fn app() -> (Router, TestDb) {
         db: test_db.db.clone(),
         site: Arc::new(SiteInfo::default()),
         environment: Environment::Development,
+        files: Arc::new(LocalFiles::new(files_dir())),
         leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
     };
     (yizhan::http::router(state), test_db)
@@ -144,6 +151,7 @@ async fn bundle_files_are_served_as_files_with_the_strict_policy() {
         db: test_db.db.clone(),
         site: Arc::new(SiteInfo::default()),
         environment: Environment::Development,
+        files: Arc::new(LocalFiles::new(files_dir())),
         leptos_options: LeptosOptions::builder()
             .output_name("yizhan")
             .site_root(site.display().to_string())

@@ -97,6 +97,11 @@ pub fn clear_session_cookie() {
     ));
 }
 
+/// Adds a `Set-Cookie` header to the response.
+pub fn append_set_cookie(value: &str) {
+    set_cookie(value)
+}
+
 fn set_cookie(value: &str) {
     if let (Some(response), Ok(header)) = (
         use_context::<leptos_axum::ResponseOptions>(),

@@ -2,6 +2,7 @@
 //! DTO or an `AppError` code. Compiled for both sides; the bodies run on the server only.
 
 pub mod auth;
+pub mod catalogue;
 pub mod error;
 pub mod site;
 pub mod staff;

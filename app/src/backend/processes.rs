@@ -6,7 +6,8 @@ use super::error::{ServiceError, ServiceResult};
 use crate::domain::process::ProcessDefinition;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set,
+    TransactionTrait,
 };
 
 /// Saves a definition (new, or the next version of an existing one). Returns the version.
@@ -16,13 +17,25 @@ pub async fn save(
     actor: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<i32> {
+    let txn = db.begin().await?;
+    let version = save_in(&txn, def, actor, now).await?;
+    txn.commit().await?;
+    Ok(version)
+}
+
+/// The same inside the caller's transaction (a guide's save keeps its definition in step).
+pub async fn save_in(
+    txn: &DatabaseTransaction,
+    def: &ProcessDefinition,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<i32> {
     def.validate()
         .map_err(|e| ServiceError::Invalid(e.to_string()))?;
     let data = serde_json::to_string(def).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let kind = def.kind.code().to_string();
-    let txn = db.begin().await?;
     audit::append(
-        &txn,
+        txn,
         AuditEntry::by(
             actor,
             "process.save",
@@ -38,7 +51,7 @@ pub async fn save(
     )
     .await?;
     let version = match process_definition::Entity::find_by_id(def.item_code.clone())
-        .one(&txn)
+        .one(txn)
         .await?
     {
         Some(row) => {
@@ -49,7 +62,7 @@ pub async fn save(
             active.version = Set(version);
             active.updated_at = Set(now);
             active.updated_by = Set(actor.to_string());
-            active.update(&txn).await?;
+            active.update(txn).await?;
             version
         }
         None => {
@@ -61,12 +74,11 @@ pub async fn save(
                 updated_at: Set(now),
                 updated_by: Set(actor.to_string()),
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
             1
         }
     };
-    txn.commit().await?;
     Ok(version)
 }
 

@@ -1,5 +1,6 @@
 //! What every request handler and server function may reach: the database, the site's settings.
 
+use super::files::FileStore;
 use crate::domain::site::SiteInfo;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -17,6 +18,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub site: Arc<SiteInfo>,
     pub environment: Environment,
+    /// Uploaded and generated files (forms, materials, documents).
+    pub files: Arc<dyn FileStore>,
     pub leptos_options: LeptosOptions,
 }
 

@@ -4,11 +4,14 @@
 pub mod account;
 pub mod calendar;
 pub mod card;
+pub mod catalogue;
+pub mod catalogue_read;
 pub mod channel;
 pub mod clock;
 pub mod password;
 pub mod process;
 pub mod role;
+pub mod search;
 pub mod site;
 pub mod time;
 pub mod username;

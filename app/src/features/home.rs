@@ -1,7 +1,9 @@
 //! 首页 (home): search first, then the seven channels, services by life event, and the portal's
 //! commitments. Everything here is plain links and a GET form: it works without JavaScript.
 
+use crate::domain::catalogue::Topic;
 use crate::domain::channel::Channel;
+use crate::features::guide::labels;
 use crate::i18n::*;
 use crate::layouts::citizen::{ChannelTile, SearchForm};
 use leptos::prelude::*;
@@ -17,48 +19,23 @@ const POPULAR_SEARCHES: &[&str] = &[
     "出生医学证明",
 ];
 
-/// Life events of a person (主题服务), by topic key.
-const PERSONAL_TOPICS: &[&str] = &[
-    "birth",
-    "school",
-    "work",
-    "marriage",
-    "housing",
-    "social_security",
-    "retirement",
-];
-/// Life events of an enterprise.
-const COMPANY_TOPICS: &[&str] = &["startup", "operation", "change", "closure"];
-
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let topic_name = move |key: &str| match key {
-        "birth" => t_string!(i18n, topic_birth),
-        "school" => t_string!(i18n, topic_school),
-        "work" => t_string!(i18n, topic_work),
-        "marriage" => t_string!(i18n, topic_marriage),
-        "housing" => t_string!(i18n, topic_housing),
-        "social_security" => t_string!(i18n, topic_social_security),
-        "retirement" => t_string!(i18n, topic_retirement),
-        "startup" => t_string!(i18n, topic_startup),
-        "operation" => t_string!(i18n, topic_operation),
-        "change" => t_string!(i18n, topic_change),
-        _ => t_string!(i18n, topic_closure),
-    };
-    let topic_links = move |topics: &'static [&'static str], audience: &'static str| {
+    let topic_links = move |topics: &'static [Topic], audience: &'static str| {
         topics
             .iter()
-            .map(|key| {
-                let key = *key;
+            .map(|topic| {
+                let topic = *topic;
+                let key = topic.code();
                 // The first character of the name, in a coloured disc: legible at any size and
                 // needs no emoji font on the kiosk's Linux.
-                let initial = move || topic_name(key).chars().next().map(String::from).unwrap_or_default();
+                let initial = move || labels::topic(i18n, topic).chars().next().map(String::from).unwrap_or_default();
                 view! {
                     <li>
                         <a href=format!("/guide?audience={audience}&topic={key}")>
                             <span class=format!("topic-glyph topic-{key}") aria-hidden="true">{initial}</span>
-                            <span>{move || topic_name(key)}</span>
+                            <span>{move || labels::topic(i18n, topic)}</span>
                         </a>
                     </li>
                 }
@@ -89,11 +66,11 @@ pub fn HomePage() -> impl IntoView {
         <section class="wrap home-topics">
             <div class="topic-panel">
                 <h2>{t!(i18n, personal_services)}</h2>
-                <ul class="topic-list">{topic_links(PERSONAL_TOPICS, "person")}</ul>
+                <ul class="topic-list">{topic_links(Topic::PERSONAL, "person")}</ul>
             </div>
             <div class="topic-panel topic-panel-company">
                 <h2>{t!(i18n, company_services)}</h2>
-                <ul class="topic-list">{topic_links(COMPANY_TOPICS, "company")}</ul>
+                <ul class="topic-list">{topic_links(Topic::COMPANY, "company")}</ul>
             </div>
         </section>
         <section class="promises">

@@ -3,6 +3,8 @@
 
 pub mod auth;
 pub mod channel;
+pub mod forms;
+pub mod guide;
 pub mod home;
 pub mod kiosk;
 pub mod my;

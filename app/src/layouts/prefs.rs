@@ -22,6 +22,27 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
+/// Reverses `encode_component` (and any `%XX` escapes); invalid escapes are kept as they are.
+pub fn decode_component(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Whether elderly mode is on, read from the same cookie on both sides so hydration agrees.
 fn care_cookie_on() -> bool {
     #[cfg(feature = "ssr")]
@@ -165,12 +186,14 @@ pub fn LanguageSwitch() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::encode_component;
+    use super::{decode_component, encode_component};
 
     #[test]
     fn back_paths_are_encoded_for_the_query_string() {
         assert_eq!(encode_component("/staff/intake"), "/staff/intake");
         assert_eq!(encode_component("/guide?q=a&b"), "/guide%3Fq%3Da%26b");
         assert_eq!(encode_component("/办事"), "/%E5%8A%9E%E4%BA%8B");
+        assert_eq!(decode_component(&encode_component("导入完成：新建 3 项")), "导入完成：新建 3 项");
+        assert_eq!(decode_component("100%"), "100%");
     }
 }

@@ -1,0 +1,9 @@
+//! 办事指南: the catalogue to browse and search (`/guide`) and one item's whole guide
+//! (`/guide/{item_code}`). Plain links and GET forms: both read and work without JavaScript.
+
+mod detail;
+mod list;
+pub mod labels;
+
+pub use detail::GuideDetailPage;
+pub use list::GuideListPage;
