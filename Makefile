@@ -31,10 +31,11 @@ test-e2e:
 	cargo leptos build
 	cd end2end && E2E_ADDR=$(E2E_ADDR) npx playwright test
 
-## make bench: the benchmarks of DESIGN.md §6 (so far: the scheduler's clock scan), as tables
+## make bench: the benchmarks of DESIGN.md §6 (so far: the clock scan and the catalogue), as tables
 bench:
 	scripts/setup.sh build
 	cargo bench -p yizhan --bench clock_scan
+	cargo bench -p yizhan --bench catalogue
 
 lint:
 	cargo fmt --all -- --check

@@ -6,6 +6,7 @@ use crate::api::site::get_site_info;
 use crate::domain::channel::Channel;
 use crate::domain::role::StaffSection;
 use crate::domain::site::SiteInfo;
+use crate::features::admin::{AdminItemsPage, ItemEditorPage, ItemVersionPage};
 use crate::features::{
     auth::LoginPage, channel::ChannelPage, forms::FormsPage,
     guide::{GuideDetailPage, GuideListPage}, home::HomePage, kiosk, my::MyPage, not_found::NotFound,
@@ -106,6 +107,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("staff/extensions") view=|| view! { <StaffPage section=StaffSection::Extensions/> } ssr=SsrMode::Async/>
                     <Route path=path!("supervision") view=|| view! { <StaffPage section=StaffSection::Supervision/> } ssr=SsrMode::Async/>
                     <Route path=path!("admin") view=|| view! { <StaffPage section=StaffSection::Admin/> } ssr=SsrMode::Async/>
+                    <Route path=path!("admin/items") view=AdminItemsPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/items/:code") view=ItemEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/items/:code/v/:version") view=ItemVersionPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/security") view=|| view! { <StaffPage section=StaffSection::Security/> } ssr=SsrMode::Async/>
                     <Route path=path!("admin/audit") view=|| view! { <StaffPage section=StaffSection::Audit/> } ssr=SsrMode::Async/>
                     <ParentRoute path=path!("kiosk") view=KioskLayout ssr=SsrMode::Async>

@@ -79,8 +79,6 @@ test.describe('citizen portal', () => {
 
   test('each channel has a page that says what is coming', async ({ page }) => {
     const channels: [string, string][] = [
-      ['/guide', '办事指南'],
-      ['/forms', '表格下载'],
       ['/consult', '网上咨询'],
       ['/apply', '网上申请'],
       ['/status', '办件查询'],

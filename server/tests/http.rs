@@ -322,3 +322,308 @@ async fn english_is_served_when_chosen() {
     assert!(body.contains("lang=\"en\""));
     db.finish().await;
 }
+
+// ---------- 办事指南, 表格下载 and the catalogue API ----------
+
+/// The router with the demo accounts and the demo catalogue (its forms generated as PDFs).
+async fn catalogue_app() -> (Router, TestDb) {
+    let (router, db) = app().await;
+    let files = LocalFiles::new(files_dir());
+    app::backend::demo_catalogue::seed(&db.db, &files, chrono::Utc::now())
+        .await
+        .unwrap();
+    (router, db)
+}
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body:.200}"))
+}
+
+/// Logs in through the form post and returns the session cookie pair.
+async fn session_of(router: &Router, username: &str) -> String {
+    let (status, headers, _) = send(router, login_request(username, PASSWORD, None)).await;
+    assert!(status.is_redirection(), "{username}: {status}");
+    headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+fn get_as(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_guide_page_shows_every_element_of_the_guide() {
+    let (router, db) = catalogue_app().await;
+    let (status, _, body) = send(&router, get("/guide/990100-QR-0001")).await;
+    assert_eq!(status, StatusCode::OK);
+    let detail = app::backend::catalogue::items::detail(&db.db, "990100-QR-0001")
+        .await
+        .unwrap()
+        .unwrap();
+    let g = &detail.guide;
+    let mut expected: Vec<String> = vec![
+        g.name.clone(),
+        g.code.clone(),
+        "事项编码".into(),
+        "行政确认".into(),
+        "示范市公安局".into(),
+        "受理条件".into(),
+        "申请材料".into(),
+        "办理流程".into(),
+        "法定办结时限".into(),
+        "60 个工作日".into(),
+        "承诺办结时限".into(),
+        "20 个工作日".into(),
+        "收费标准".into(),
+        "收费依据".into(),
+        "办理地点".into(),
+        "办理时间".into(),
+        "咨询电话".into(),
+        "监督投诉电话".into(),
+        "办件类型".into(),
+        "承诺件".into(),
+        "办理结果".into(),
+        "到现场次数".into(),
+        "是否网办".into(),
+        "服务对象".into(),
+        "自然人".into(),
+        "通办范围".into(),
+        "跨省通办".into(),
+        "设定依据".into(),
+        "第 1 版".into(),
+        "下载 PDF".into(),
+        g.location.clone(),
+        g.hours.clone(),
+        g.consult_phone.clone(),
+        g.result_name.clone(),
+        "空白表格".into(),
+        "填写样例".into(),
+    ];
+    expected.extend(g.materials.iter().map(|m| m.name.clone()));
+    expected.extend(g.procedure.iter().map(|s| s.name.clone()));
+    expected.extend(app::domain::catalogue::lines(&g.conditions).map(str::to_string));
+    expected.extend(app::domain::catalogue::lines(&g.legal_basis).map(str::to_string));
+    expected.push(g.fee.as_ref().unwrap().standard.clone());
+    for text in expected {
+        assert!(body.contains(&text), "guide page lacks {text}");
+    }
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn the_catalogue_page_searches_by_initials_and_escapes_hostile_input() {
+    let (router, db) = catalogue_app().await;
+    let (status, _, body) = send(&router, get("/guide?q=sfz")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("居民身份证换领"));
+    let (_, _, body) = send(&router, get("/guide?audience=company&topic=startup")).await;
+    assert!(body.contains("企业设立登记") && !body.contains("居民身份证换领"));
+    let hostile = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
+    let (status, _, body) = send(&router, get(&format!("/guide?q={hostile}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.contains("<script>alert(1)"), "search text must be escaped");
+    assert!(body.contains("&lt;script&gt;alert(1)"));
+    assert!(body.contains("没有找到相关事项"));
+    let sql = "%27%20OR%201%3D1%20--";
+    let (status, _, body) = send(&router, get(&format!("/guide?q={sql}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("没有找到相关事项"));
+    let long = "%E8%AF%81".repeat(10_000);
+    let (status, _, body) = send(&router, get(&format!("/guide?q={long}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("已按前 50 个字搜索"));
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn an_unknown_item_gets_a_friendly_404() {
+    let (router, db) = catalogue_app().await;
+    let (status, _, body) = send(&router, get("/guide/990100-XX-9999")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("没有找到事项编码为“990100-XX-9999”的办事指南"));
+    assert!(body.contains("action=\"/guide\""), "offers the search");
+    let (status, _, body) = send(&router, get("/guide/%3Cb%3E")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("<b>"));
+    let (status, _, body) = send(&router, get("/api/v1/items/990100-XX-9999")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(json(&body)["code"], "not_found");
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn forms_download_with_their_type_a_safe_name_and_a_count() {
+    let (router, db) = catalogue_app().await;
+    let (status, _, page) = send(&router, get("/forms?department=gaj")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("居民身份证申领登记表") && page.contains("已下载 0 次"));
+    assert!(!page.contains("企业设立登记"), "filtered by department");
+    let (_, _, body) = send(&router, get("/api/v1/items/990100-QR-0001")).await;
+    let item = json(&body);
+    let url = item["forms"][0]["url"].as_str().unwrap().to_string();
+    let (status, headers, pdf) = send(&router, get(&url)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"form.pdf\"; filename*=UTF-8''%E5%B1%85"),
+        "{disposition}"
+    );
+    assert!(pdf.starts_with("%PDF-"));
+    let (_, _, page) = send(&router, get("/forms?department=gaj")).await;
+    assert!(page.contains("已下载 1 次"));
+    let (status, _, body) = send(&router, get("/forms/download/..%2F..%2Fetc%2Fpasswd")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(json(&body)["code"], "not_found");
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn the_rest_api_serves_departments_items_guides_and_its_openapi_document() {
+    let (router, db) = catalogue_app().await;
+    let (status, _, body) = send(&router, get("/api/v1/departments")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(json(&body)["departments"].as_array().unwrap().len() >= 12);
+    let (_, _, body) = send(&router, get("/api/v1/items?q=sfz&per_page=5")).await;
+    let found = json(&body);
+    assert!(found["total"].as_u64().unwrap() >= 1);
+    assert_eq!(found["items"][0]["code"], "990100-QR-0001");
+    assert_eq!(found["items"][0]["department"], "gaj");
+    let (_, _, body) = send(&router, get("/api/v1/items?audience=company&per_page=100")).await;
+    let companies = json(&body);
+    assert!(companies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["audiences"].as_array().unwrap().contains(&serde_json::json!("company"))));
+    let (status, _, body) = send(&router, get("/api/v1/items?page=abc")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json(&body)["code"], "invalid");
+    let (_, _, body) = send(&router, get("/api/v1/items/990100-QR-0001")).await;
+    let item = json(&body);
+    assert_eq!(item["name"], "居民身份证换领");
+    assert!(item["materials"].as_array().unwrap().len() >= 3);
+    let (status, _, body) = send(&router, get("/api/v1/openapi.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = json(&body);
+    for path in ["/api/v1/departments", "/api/v1/items", "/api/v1/items/{code}", "/api/v1/items/{code}/guide.pdf"] {
+        assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
+    }
+    let (status, headers, _) = send(&router, get("/api/v1/items/990100-QR-0001/guide.pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn only_administrators_edit_export_and_import_the_catalogue() {
+    let (router, db) = catalogue_app().await;
+    let (status, _, body) = send(&router, get("/api/v1/catalogue/export.json")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(json(&body)["code"], "unauthenticated");
+    let clerk = session_of(&router, "clerk1").await;
+    let (status, _, _) = send(&router, get_as("/api/v1/catalogue/export.json", &clerk)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = session_of(&router, "admin1").await;
+    let (status, _, export) = send(&router, get_as("/api/v1/catalogue/export.json", &admin)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&export)["format"], "yizhan-catalogue/1");
+
+    // The editor's form post, as the browser sends it (serde_qs names, sparse topic indexes).
+    let form = |cookie: &str, version: &str, name: &str| {
+        let body = [
+            ("form[expected_version]", version),
+            ("form[code]", "990100-QR-0001"),
+            ("form[name]", name),
+            ("form[keywords]", "身份证、换证"),
+            ("form[item_type]", "confirmation"),
+            ("form[department]", "gaj"),
+            ("form[audience]", "person"),
+            ("form[scope]", "nationwide"),
+            ("form[topics][7]", "identity"),
+            ("form[handling]", "promised"),
+            ("form[legal_limit]", "60"),
+            ("form[promised_limit]", "15"),
+            ("form[visits]", "1"),
+            ("form[online]", "true"),
+            ("form[fee_standard]", ""),
+            ("form[fee_basis]", ""),
+            ("form[legal_basis]", "《中华人民共和国居民身份证法》"),
+            ("form[conditions]", "有效期满"),
+            ("form[materials][0][code]", "m1"),
+            ("form[materials][0][name]", "原居民身份证"),
+            ("form[materials][0][source]", "applicant"),
+            ("form[materials][0][originals]", "1"),
+            ("form[materials][0][copies]", "0"),
+            ("form[materials][0][medium]", "paper"),
+            ("form[materials][0][required]", "true"),
+            ("form[materials][1][name]", ""),
+            ("form[procedure][0][name]", "申请"),
+            ("form[procedure][0][description]", "到窗口申请"),
+            ("form[location]", "示范市市民服务中心"),
+            ("form[hours]", "工作日"),
+            ("form[consult_phone]", "0000-1"),
+            ("form[complaint_phone]", "12345"),
+            ("form[result_name]", "居民身份证"),
+            ("form[note]", "测试修改"),
+        ]
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                app::layouts::prefs::encode_component(k),
+                app::layouts::prefs::encode_component(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+        Request::post("/sf/save_item")
+            .header(header::HOST, "portal.test")
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (status, _, _) = send(&router, form(&clerk, "1", "改名")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, body) = send(&router, form(&admin, "1", "居民身份证换领（新）")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["version"], 2);
+    let (_, _, page) = send(&router, get("/guide/990100-QR-0001")).await;
+    assert!(page.contains("居民身份证换领（新）") && page.contains("第 2 版"));
+    // A stale form is refused with a conflict; the saved version stays.
+    let (status, _, body) = send(&router, form(&admin, "1", "又改")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (_, _, page) = send(&router, get_as("/admin/items/990100-QR-0001", &admin)).await;
+    assert!(page.contains("测试修改") && page.contains("第 2 版"));
+
+    // Importing the earlier export restores the first text as version 3.
+    let boundary = "yizhanboundary";
+    let multipart = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.json\"\r\nContent-Type: application/json\r\n\r\n{export}\r\n--{boundary}--\r\n"
+    );
+    let req = Request::post("/admin/catalogue/import")
+        .header(header::HOST, "portal.test")
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(header::COOKIE, &admin)
+        .body(Body::from(multipart))
+        .unwrap();
+    let (status, headers, _) = send(&router, req).await;
+    assert!(status.is_redirection(), "{status}");
+    let flash = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(flash.starts_with("yz_flash=ok:"), "{flash}");
+    let (_, _, page) = send(&router, get("/guide/990100-QR-0001")).await;
+    assert!(page.contains("第 3 版") && !page.contains("居民身份证换领（新）"));
+    db.finish().await;
+}

@@ -1,6 +1,7 @@
 //! Pages, one module per channel or area. Pages call server functions from `api` and draw with the
 //! shells in `layouts`.
 
+pub mod admin;
 pub mod auth;
 pub mod channel;
 pub mod forms;

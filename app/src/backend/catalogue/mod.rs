@@ -6,6 +6,9 @@ pub mod items;
 pub mod search;
 pub mod transfer;
 
+#[cfg(test)]
+mod tests;
+
 use super::audit::AuditEntry;
 use chrono::{DateTime, Utc};
 

@@ -103,7 +103,7 @@ pub fn GuideListPage() -> impl IntoView {
                         maxlength="50"
                         autocomplete="off"
                         placeholder=move || t_string!(i18n, search_placeholder)
-                        prop:value=move || filters.get().q
+                        value=move || filters.get().q
                     />
                     {move || filters.get().audience.map(|a| view! { <input type="hidden" name="audience" value=a/> })}
                     <button type="submit" class="button button-primary">{t!(i18n, search_button)}</button>

@@ -1,0 +1,195 @@
+//! Benchmark: 办事指南 with 2,000 items (SQLite): catalogue search, and the guide list and guide
+//! pages rendered whole by the router (in process, no network), one at a time and 50 at once.
+//! Run with `make bench`; prints tables. Not a test: it asserts nothing about time.
+
+use app::backend::catalogue::{items, search, Editor};
+use app::backend::files::LocalFiles;
+use app::backend::state::{AppState, Environment};
+use app::backend::{db, demo, demo_catalogue};
+use app::domain::search::{SearchInput, SearchQuery};
+use app::domain::site::SiteInfo;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+const ITEMS: usize = 2_000;
+const SEQUENTIAL: usize = 400;
+const CONNECTIONS: usize = 50;
+const PER_CONNECTION: usize = 20;
+
+/// Towns of the fictional county, to make 2,000 distinct items out of the demo catalogue's ones.
+const TOWNS: &[&str] = &[
+    "城关镇", "东河镇", "西山镇", "南湖乡", "北岭乡", "青石镇", "白沙镇", "桃源乡", "柳林镇", "金田乡",
+    "梅溪镇", "竹园乡", "石门镇", "清水乡", "龙口镇", "凤鸣乡", "马场镇", "新桥乡", "太平镇", "长乐乡",
+    "双河镇", "三江乡", "五里镇",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn row(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "| {name} | {} | {} | {} |",
+        samples.len(),
+        ms(percentile(&samples, 0.5)),
+        ms(percentile(&samples, 0.99))
+    );
+}
+
+fn page(path: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::HOST, "bench.local")
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .expect("request")
+}
+
+async fn fetch(router: &axum::Router, path: &str) -> Duration {
+    let start = Instant::now();
+    let res = router.clone().oneshot(page(path)).await.expect("response");
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.into_body().collect().await.expect("body");
+    start.elapsed()
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("catalogue.db");
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+    }
+    let conn = db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
+    db::migrate(&conn).await?;
+    let now = chrono::Utc::now();
+    let files = LocalFiles::new(dir.join("files"));
+
+    let load = Instant::now();
+    demo::seed(&conn, Environment::Development, "Bench@2026x", now).await?;
+    demo_catalogue::seed(&conn, &files, now).await?;
+    let base = demo_catalogue::catalogue(now)?;
+    let mut n = base.items.len();
+    'fill: for town in TOWNS {
+        for (i, record) in base.items.iter().enumerate() {
+            if n >= ITEMS {
+                break 'fill;
+            }
+            let mut g = record.guide.clone();
+            g.code = format!("990199-{}-{:04}", &g.code[7..9], n);
+            g.name = format!("{}（{town}）", g.name);
+            g.result_sample = None;
+            for m in &mut g.materials {
+                m.blank_form = None;
+                m.sample = None;
+            }
+            g.location = format!("示范市{town}便民服务中心 {}号窗口", i % 9 + 1);
+            items::save(&conn, g, None, "", &Editor::named("bench"), now).await?;
+            n += 1;
+        }
+    }
+    let load_time = load.elapsed();
+
+    println!("\n| catalogue, SQLite, {n} items | value |");
+    println!("|---|---|");
+    println!("| load (demo catalogue with forms + generated items; not measured below) | {:.1} s |", load_time.as_secs_f64());
+
+    println!("\n| search (backend, one at a time) | runs | p50 | p99 |");
+    println!("|---|---|---|---|");
+    for q in ["证", "身份证", "sfz", "yingyezhizhao", "营业执照 变更", "不存在的事项"] {
+        let query = SearchQuery::parse(&SearchInput { q: Some(q.into()), ..Default::default() });
+        let mut samples = Vec::with_capacity(SEQUENTIAL);
+        let mut total = 0;
+        for _ in 0..SEQUENTIAL {
+            let start = Instant::now();
+            total = search::search(&conn, &query, false).await?.total;
+            samples.push(start.elapsed());
+        }
+        row(&format!("`{q}` ({total} found)"), samples);
+    }
+
+    let state = AppState {
+        db: conn.clone(),
+        site: Arc::new(SiteInfo::default()),
+        environment: Environment::Development,
+        files: Arc::new(files),
+        leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
+    };
+    let router = yizhan::http::router(state);
+    let paths = [
+        "/guide",
+        "/guide?q=sfz",
+        "/guide?q=%E8%AF%81",
+        "/guide?audience=company&topic=startup",
+        "/guide/990100-QR-0001",
+        "/guide/990199-XK-1999",
+        "/forms",
+    ];
+    for p in paths {
+        fetch(&router, p).await; // warm up
+    }
+    println!("\n| whole page rendered by the router, one at a time | requests | p50 | p99 |");
+    println!("|---|---|---|---|");
+    for p in paths {
+        let mut samples = Vec::with_capacity(SEQUENTIAL / 4);
+        for _ in 0..SEQUENTIAL / 4 {
+            samples.push(fetch(&router, p).await);
+        }
+        row(&format!("`{p}`"), samples);
+    }
+
+    println!("\n| {CONNECTIONS} at once, {PER_CONNECTION} each | requests | p50 | p99 | throughput |");
+    println!("|---|---|---|---|---|");
+    for p in ["/guide/990100-QR-0001", "/guide?q=sfz"] {
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..CONNECTIONS {
+            let router = router.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut samples = Vec::new();
+                for _ in 0..PER_CONNECTION {
+                    samples.push(fetch(&router, p).await);
+                }
+                samples
+            }));
+        }
+        let mut samples = Vec::new();
+        for t in tasks {
+            samples.extend(t.await?);
+        }
+        let elapsed = start.elapsed();
+        samples.sort();
+        println!(
+            "| `{p}` | {} | {} | {} | {:.0} pages/s |",
+            samples.len(),
+            ms(percentile(&samples, 0.5)),
+            ms(percentile(&samples, 0.99)),
+            samples.len() as f64 / elapsed.as_secs_f64()
+        );
+    }
+
+    let detail = items::detail(&conn, "990100-QR-0001").await?.ok_or("no item")?;
+    let site = SiteInfo::default();
+    let mut samples = Vec::new();
+    let mut size = 0;
+    for _ in 0..50 {
+        let start = Instant::now();
+        size = app::backend::pdf::guide::render(&detail, &site)?.len();
+        samples.push(start.elapsed());
+    }
+    println!("\n| guide PDF | runs | p50 | p99 |");
+    println!("|---|---|---|---|");
+    row(&format!("990100-QR-0001 ({} KB)", size / 1024), samples);
+    Ok(())
+}
