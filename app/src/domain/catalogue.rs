@@ -611,7 +611,13 @@ pub(crate) mod tests {
                 |g| g.materials[0].originals = 0,
                 GuideError::BadCopies("原居民身份证".into()),
             ),
-            (|g| g.visits = 0, GuideError::ZeroVisitsOffline),
+            (
+                |g| {
+                    g.visits = 0;
+                    g.online = false;
+                },
+                GuideError::ZeroVisitsOffline,
+            ),
             (
                 |g| g.fee.as_mut().unwrap().basis.clear(),
                 GuideError::FeeIncomplete,

@@ -226,6 +226,7 @@ async fn sync_process(
             def.lead_department = guide.department.clone();
             def.legal_limit = guide.legal_limit;
             def.promised_limit = guide.promised_limit;
+            fit_steps(&mut def);
             def
         }
         None if guide.handling == ItemKind::Joint => return Ok(()),
@@ -238,6 +239,21 @@ async fn sync_process(
     })?;
     processes::save_in(txn, &definition, actor, now).await?;
     Ok(())
+}
+
+/// A shorter promise shortens the review steps in proportion (each keeps at least a day): the
+/// published promise governs. If the steps still do not fit, validation says so.
+fn fit_steps(def: &mut ProcessDefinition) {
+    if def.kind == ItemKind::Immediate {
+        return;
+    }
+    let sum: u32 = def.steps.iter().map(|s| s.limit).sum();
+    if sum <= def.promised_limit || sum == 0 {
+        return;
+    }
+    for step in &mut def.steps {
+        step.limit = (step.limit * def.promised_limit / sum).max(1);
+    }
 }
 
 fn default_process(guide: &Guide) -> ProcessDefinition {
