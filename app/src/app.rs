@@ -8,8 +8,14 @@ use crate::domain::role::StaffSection;
 use crate::domain::site::SiteInfo;
 use crate::features::admin::{AdminItemsPage, ItemEditorPage, ItemVersionPage};
 use crate::features::{
-    auth::LoginPage, channel::ChannelPage, forms::FormsPage,
-    guide::{GuideDetailPage, GuideListPage}, home::HomePage, kiosk, my::MyPage, not_found::NotFound,
+    auth::LoginPage,
+    channel::ChannelPage,
+    forms::FormsPage,
+    guide::{GuideDetailPage, GuideListPage},
+    home::HomePage,
+    kiosk,
+    my::MyPage,
+    not_found::NotFound,
     staff::StaffPage,
 };
 use crate::i18n::I18nContextProvider;

@@ -127,8 +127,12 @@ test.describe('catalogue pages in four modes', () => {
         await context.addCookies([{ name: 'yz_care', value: '1', url: 'http://' + (process.env.E2E_ADDR ?? '127.0.0.1:3710') }]);
       }
       const page = await context.newPage();
+      let signedIn: string | null = null;
       for (const p of pages) {
-        if (p.user) await loginAs(page, p.user);
+        if (p.user && p.user !== signedIn) {
+          await loginAs(page, p.user);
+          signedIn = p.user;
+        }
         const response = await page.goto(p.path);
         expect(response?.status(), p.path).toBe(200);
         await waitForHydration(page);

@@ -23,9 +23,29 @@ const PER_CONNECTION: usize = 20;
 
 /// Towns of the fictional county, to make 2,000 distinct items out of the demo catalogue's ones.
 const TOWNS: &[&str] = &[
-    "城关镇", "东河镇", "西山镇", "南湖乡", "北岭乡", "青石镇", "白沙镇", "桃源乡", "柳林镇", "金田乡",
-    "梅溪镇", "竹园乡", "石门镇", "清水乡", "龙口镇", "凤鸣乡", "马场镇", "新桥乡", "太平镇", "长乐乡",
-    "双河镇", "三江乡", "五里镇",
+    "城关镇",
+    "东河镇",
+    "西山镇",
+    "南湖乡",
+    "北岭乡",
+    "青石镇",
+    "白沙镇",
+    "桃源乡",
+    "柳林镇",
+    "金田乡",
+    "梅溪镇",
+    "竹园乡",
+    "石门镇",
+    "清水乡",
+    "龙口镇",
+    "凤鸣乡",
+    "马场镇",
+    "新桥乡",
+    "太平镇",
+    "长乐乡",
+    "双河镇",
+    "三江乡",
+    "五里镇",
 ];
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -103,12 +123,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n| catalogue, SQLite, {n} items | value |");
     println!("|---|---|");
-    println!("| load (demo catalogue with forms + generated items; not measured below) | {:.1} s |", load_time.as_secs_f64());
+    println!(
+        "| load (demo catalogue with forms + generated items; not measured below) | {:.1} s |",
+        load_time.as_secs_f64()
+    );
 
     println!("\n| search (backend, one at a time) | runs | p50 | p99 |");
     println!("|---|---|---|---|");
-    for q in ["证", "身份证", "sfz", "yingyezhizhao", "营业执照 变更", "不存在的事项"] {
-        let query = SearchQuery::parse(&SearchInput { q: Some(q.into()), ..Default::default() });
+    for q in [
+        "证",
+        "身份证",
+        "sfz",
+        "yingyezhizhao",
+        "营业执照 变更",
+        "不存在的事项",
+    ] {
+        let query = SearchQuery::parse(&SearchInput {
+            q: Some(q.into()),
+            ..Default::default()
+        });
         let mut samples = Vec::with_capacity(SEQUENTIAL);
         let mut total = 0;
         for _ in 0..SEQUENTIAL {
@@ -149,7 +182,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         row(&format!("`{p}`"), samples);
     }
 
-    println!("\n| {CONNECTIONS} at once, {PER_CONNECTION} each | requests | p50 | p99 | throughput |");
+    println!(
+        "\n| {CONNECTIONS} at once, {PER_CONNECTION} each | requests | p50 | p99 | throughput |"
+    );
     println!("|---|---|---|---|---|");
     for p in ["/guide/990100-QR-0001", "/guide?q=sfz"] {
         let start = Instant::now();
@@ -179,7 +214,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let detail = items::detail(&conn, "990100-QR-0001").await?.ok_or("no item")?;
+    let detail = items::detail(&conn, "990100-QR-0001")
+        .await?
+        .ok_or("no item")?;
     let site = SiteInfo::default();
     let mut samples = Vec::new();
     let mut size = 0;

@@ -18,7 +18,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/catalogue/import", post(import))
         .route("/admin/forms/upload", post(upload_form))
         // Room for a whole catalogue with its forms; anything larger is refused before reading.
-        .layer(DefaultBodyLimit::max(transfer::MAX_IMPORT_BYTES + 1024 * 1024))
+        .layer(DefaultBodyLimit::max(
+            transfer::MAX_IMPORT_BYTES + 1024 * 1024,
+        ))
 }
 
 /// A redirect that leaves a message for the next page.
@@ -66,13 +68,19 @@ async fn read(mut multipart: Multipart) -> Result<Posted, String> {
             posted.file = Some(field.bytes().await.map_err(bad)?.to_vec());
         } else {
             let text = field.text().await.map_err(bad)?;
-            posted.fields.push((name, text.chars().take(1000).collect()));
+            posted
+                .fields
+                .push((name, text.chars().take(1000).collect()));
         }
     }
     Ok(posted)
 }
 
-async fn import(State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Response {
+async fn import(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
     const BACK: &str = "/admin/items";
     let account = match require_admin(&state, &headers).await {
         Ok(a) => a,
@@ -87,7 +95,14 @@ async fn import(State(state): State<AppState>, headers: HeaderMap, multipart: Mu
     };
     let result = async {
         let file = transfer::parse(&bytes)?;
-        transfer::import(&state.db, state.files.as_ref(), file, &editor(&account), chrono::Utc::now()).await
+        transfer::import(
+            &state.db,
+            state.files.as_ref(),
+            file,
+            &editor(&account),
+            chrono::Utc::now(),
+        )
+        .await
     };
     match result.await {
         Ok(r) => flash(
@@ -95,7 +110,11 @@ async fn import(State(state): State<AppState>, headers: HeaderMap, multipart: Mu
             true,
             &format!(
                 "导入完成：新建事项 {} 项，更新 {} 项，未变 {} 项，新增表格 {} 个，新增部门 {} 个",
-                r.items_created, r.items_updated, r.items_unchanged, r.forms_added, r.departments_added
+                r.items_created,
+                r.items_updated,
+                r.items_unchanged,
+                r.forms_added,
+                r.departments_added
             ),
         ),
         Err(e) => flash(BACK, false, &ApiError::from(e).message()),
@@ -131,7 +150,15 @@ async fn upload_form(
         title: posted.field("title"),
         bytes: posted.file.clone().unwrap_or_default(),
     };
-    match forms::add(&state.db, state.files.as_ref(), new, &editor(&account), chrono::Utc::now()).await {
+    match forms::add(
+        &state.db,
+        state.files.as_ref(),
+        new,
+        &editor(&account),
+        chrono::Utc::now(),
+    )
+    .await
+    {
         Ok(form) => flash(&back, true, &format!("已上传《{}》", form.title)),
         Err(e) => flash(&back, false, &ApiError::from(e).message()),
     }

@@ -51,7 +51,8 @@ impl IntoResponse for ApiError {
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         let wire = app::api::error::AppError::from(e);
-        let status = StatusCode::from_u16(wire.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(wire.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError(status, wire.code(), wire.to_string())
     }
 }
@@ -76,12 +77,20 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> ApiResult<Optio
 
 pub async fn require_admin(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
     let account = signed_in(state, headers).await?.ok_or_else(|| {
-        ApiError(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录".into())
+        ApiError(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "请先登录".into(),
+        )
     })?;
     if account.roles.contains(&Role::Admin) {
         Ok(account)
     } else {
-        Err(ApiError(StatusCode::FORBIDDEN, "forbidden", "您的账号无权进行此操作".into()))
+        Err(ApiError(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "您的账号无权进行此操作".into(),
+        ))
     }
 }
 
@@ -105,7 +114,11 @@ fn number(name: &str, value: Option<String>) -> ApiResult<Option<u32>> {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {
-            ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("参数 {name} 应为正整数"))
+            ApiError(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                format!("参数 {name} 应为正整数"),
+            )
         }),
     }
 }
@@ -157,7 +170,10 @@ async fn item(State(state): State<AppState>, Path(code): Path<String>) -> ApiRes
         obj.insert("version".into(), json!(detail.version));
         obj.insert("updated_at".into(), json!(detail.updated_at));
         obj.insert("forms".into(), json!(forms));
-        obj.insert("guide_pdf".into(), json!(format!("/api/v1/items/{}/guide.pdf", detail.guide.code)));
+        obj.insert(
+            "guide_pdf".into(),
+            json!(format!("/api/v1/items/{}/guide.pdf", detail.guide.code)),
+        );
     }
     Ok(Json(body).into_response())
 }
@@ -179,14 +195,21 @@ async fn guide_pdf(State(state): State<AppState>, Path(code): Path<String>) -> A
         .ok_or_else(|| ApiError::not_found("该事项"))?;
     let site = state.site.clone();
     // PDF layout is CPU work: off the request threads.
-    let bytes = tokio::task::spawn_blocking(move || app::backend::pdf::guide::render(&detail, &site))
-        .await
-        .map_err(|e| ApiError::from(ServiceError::Internal(e.to_string())))??;
+    let bytes =
+        tokio::task::spawn_blocking(move || app::backend::pdf::guide::render(&detail, &site))
+            .await
+            .map_err(|e| ApiError::from(ServiceError::Internal(e.to_string())))??;
     let name = format!("{code}-办事指南.pdf");
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
-            (header::CONTENT_DISPOSITION, attachment(&name, &format!("{code}.pdf"))),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&name, &format!("{code}.pdf")),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         ],
         bytes,
@@ -201,13 +224,20 @@ async fn download_form(
     let (file, bytes) = forms::download(&state.db, state.files.as_ref(), &code)
         .await?
         .ok_or_else(|| ApiError::not_found("该表格"))?;
-    let ext = file.filename.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin");
+    let ext = file
+        .filename
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .unwrap_or("bin");
     let content_type = HeaderValue::from_str(&file.content_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, attachment(&file.filename, &format!("form.{ext}"))),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&file.filename, &format!("form.{ext}")),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         ],
         bytes,
@@ -225,7 +255,10 @@ async fn export(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<
     let name = format!("catalogue-{}.json", now.format("%Y%m%d"));
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
             (header::CONTENT_DISPOSITION, attachment(&name, &name)),
         ],
         bytes,

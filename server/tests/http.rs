@@ -1,8 +1,8 @@
 //! HTTP smoke tests: the router answered in-process (`oneshot`), on a fresh migrated SQLite
 //! database with the demo accounts.
 
-use app::backend::state::{AppState, Environment};
 use app::backend::files::LocalFiles;
+use app::backend::state::{AppState, Environment};
 use app::backend::testing::TestDb;
 use app::domain::site::SiteInfo;
 use axum::body::Body;
@@ -431,7 +431,10 @@ async fn the_catalogue_page_searches_by_initials_and_escapes_hostile_input() {
     let hostile = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
     let (status, _, body) = send(&router, get(&format!("/guide?q={hostile}"))).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(!body.contains("<script>alert(1)"), "search text must be escaped");
+    assert!(
+        !body.contains("<script>alert(1)"),
+        "search text must be escaped"
+    );
     assert!(body.contains("&lt;script&gt;alert(1)"));
     assert!(body.contains("没有找到相关事项"));
     let sql = "%27%20OR%201%3D1%20--";
@@ -507,7 +510,10 @@ async fn the_rest_api_serves_departments_items_guides_and_its_openapi_document()
         .as_array()
         .unwrap()
         .iter()
-        .all(|i| i["audiences"].as_array().unwrap().contains(&serde_json::json!("company"))));
+        .all(|i| i["audiences"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("company"))));
     let (status, _, body) = send(&router, get("/api/v1/items?page=abc")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json(&body)["code"], "invalid");
@@ -518,7 +524,12 @@ async fn the_rest_api_serves_departments_items_guides_and_its_openapi_document()
     let (status, _, body) = send(&router, get("/api/v1/openapi.json")).await;
     assert_eq!(status, StatusCode::OK);
     let doc = json(&body);
-    for path in ["/api/v1/departments", "/api/v1/items", "/api/v1/items/{code}", "/api/v1/items/{code}/guide.pdf"] {
+    for path in [
+        "/api/v1/departments",
+        "/api/v1/items",
+        "/api/v1/items/{code}",
+        "/api/v1/items/{code}/guide.pdf",
+    ] {
         assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
     }
     let (status, headers, _) = send(&router, get("/api/v1/items/990100-QR-0001/guide.pdf")).await;
@@ -617,7 +628,10 @@ async fn only_administrators_edit_export_and_import_the_catalogue() {
     );
     let req = Request::post("/admin/catalogue/import")
         .header(header::HOST, "portal.test")
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .header(header::COOKIE, &admin)
         .body(Body::from(multipart))
         .unwrap();

@@ -3,7 +3,7 @@
 
 use super::error::AppError;
 use crate::domain::catalogue::{
-    Audience, Fee, FormKind, Guide, ItemType, Medium, MaterialSource, MaterialSpec, ProcedureStage,
+    Audience, Fee, FormKind, Guide, ItemType, MaterialSource, MaterialSpec, Medium, ProcedureStage,
     Scope, Topic,
 };
 use crate::domain::catalogue_read::{
@@ -106,7 +106,8 @@ pub async fn admin_item(code: Option<String>) -> Result<ItemEditor, AppError> {
             .await?
             .ok_or(crate::backend::error::ServiceError::NotFound)?;
         // Administrators see retired forms too, to know what a material pointed to.
-        detail.forms = crate::backend::catalogue::forms::of_item(&state.db, &detail.guide.code, true).await?;
+        detail.forms =
+            crate::backend::catalogue::forms::of_item(&state.db, &detail.guide.code, true).await?;
         let history = items::history(&state.db, &code).await?;
         Ok::<_, crate::backend::error::ServiceError>(ItemEditor {
             detail: Some(detail),
@@ -268,7 +269,11 @@ impl GuideForm {
             materials.push(MaterialSpec {
                 code: optional(&row.code).unwrap_or_else(|| format!("m{}", i + 1)),
                 name: row.name,
-                source: choice(&format!("{label}来源"), &row.source, MaterialSource::from_code)?,
+                source: choice(
+                    &format!("{label}来源"),
+                    &row.source,
+                    MaterialSource::from_code,
+                )?,
                 originals: number(&format!("{label}原件份数"), &row.originals, 20)? as u8,
                 copies: number(&format!("{label}复印件份数"), &row.copies, 20)? as u8,
                 medium: choice(&format!("{label}形式"), &row.medium, Medium::from_code)?,
@@ -319,7 +324,11 @@ impl GuideForm {
             visits: number("到现场次数", &self.visits, 5)? as u8,
             online: self.online == "true",
             audiences,
-            topics: self.topics.iter().filter_map(|t| Topic::from_code(t)).collect(),
+            topics: self
+                .topics
+                .iter()
+                .filter_map(|t| Topic::from_code(t))
+                .collect(),
             scope: choice("通办范围", &self.scope, Scope::from_code)?,
         })
     }
@@ -385,9 +394,14 @@ pub async fn set_item_retired(code: String, retired: bool, reason: String) -> Re
 pub async fn retire_form(code: String) -> Result<(), AppError> {
     let account = require_role(&[Role::Admin]).await.map_err(fail)?;
     let state = state().map_err(fail)?;
-    crate::backend::catalogue::forms::retire(&state.db, &code, &editor(&account), chrono::Utc::now())
-        .await
-        .map_err(|e| fail(e.into()))
+    crate::backend::catalogue::forms::retire(
+        &state.db,
+        &code,
+        &editor(&account),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| fail(e.into()))
 }
 
 #[cfg(feature = "ssr")]
@@ -409,7 +423,9 @@ pub async fn take_flash() -> Result<Option<(bool, String)>, AppError> {
     let Some(value) = super::context::request_cookie(FLASH_COOKIE) else {
         return Ok(None);
     };
-    super::context::append_set_cookie(&format!("{FLASH_COOKIE}=; Path=/admin; Max-Age=0; HttpOnly; SameSite=Strict"));
+    super::context::append_set_cookie(&format!(
+        "{FLASH_COOKIE}=; Path=/admin; Max-Age=0; HttpOnly; SameSite=Strict"
+    ));
     let (ok, text) = match value.split_once(':') {
         Some(("ok", text)) => (true, text),
         Some((_, text)) => (false, text),

@@ -41,7 +41,9 @@ impl FileStore for LocalFiles {
     fn put(&self, bytes: Vec<u8>) -> BoxFuture<'_, io::Result<String>> {
         Box::pin(async move {
             let sha = sha256_hex(&bytes);
-            let path = self.path(&sha).ok_or_else(|| io::Error::other("bad digest"))?;
+            let path = self
+                .path(&sha)
+                .ok_or_else(|| io::Error::other("bad digest"))?;
             if tokio::fs::try_exists(&path).await? {
                 return Ok(sha);
             }

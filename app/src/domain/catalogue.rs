@@ -368,7 +368,9 @@ impl Guide {
         require("咨询电话", &self.consult_phone, 40)?;
         require("监督投诉电话", &self.complaint_phone, 40)?;
         require("结果名称", &self.result_name, NAME_MAX)?;
-        if self.keywords.len() > KEYWORDS_MAX || self.keywords.iter().any(|k| k.chars().count() > 20) {
+        if self.keywords.len() > KEYWORDS_MAX
+            || self.keywords.iter().any(|k| k.chars().count() > 20)
+        {
             return Err(GuideError::Keywords(KEYWORDS_MAX));
         }
         if self.promised_limit > self.legal_limit {
@@ -467,7 +469,10 @@ impl Guide {
         check("办理地点", self.location != newer.location);
         check("办理时间", self.hours != newer.hours);
         check("咨询电话", self.consult_phone != newer.consult_phone);
-        check("监督投诉电话", self.complaint_phone != newer.complaint_phone);
+        check(
+            "监督投诉电话",
+            self.complaint_phone != newer.complaint_phone,
+        );
         check("办件类型", self.handling != newer.handling);
         check("结果名称", self.result_name != newer.result_name);
         check("结果样本", self.result_sample != newer.result_sample);
@@ -514,7 +519,8 @@ fn trim_all(g: &mut Guide) {
         t(&mut stage.name);
         t(&mut stage.description);
     }
-    g.procedure.retain(|s| !s.name.is_empty() || !s.description.is_empty());
+    g.procedure
+        .retain(|s| !s.name.is_empty() || !s.description.is_empty());
     if let Some(fee) = &mut g.fee {
         t(&mut fee.standard);
         t(&mut fee.basis);
@@ -591,13 +597,22 @@ pub(crate) mod tests {
             (|g| g.name = "  ".into(), GuideError::Missing("事项名称")),
             (
                 |g| g.name = "长".repeat(101),
-                GuideError::TooLong { field: "事项名称", max: 100 },
+                GuideError::TooLong {
+                    field: "事项名称",
+                    max: 100,
+                },
             ),
             (
                 |g| g.promised_limit = 61,
-                GuideError::PromisedAboveLegal { promised: 61, legal: 60 },
+                GuideError::PromisedAboveLegal {
+                    promised: 61,
+                    legal: 60,
+                },
             ),
-            (|g| g.handling = ItemKind::Immediate, GuideError::ImmediateWithLimit),
+            (
+                |g| g.handling = ItemKind::Immediate,
+                GuideError::ImmediateWithLimit,
+            ),
             (|g| g.promised_limit = 0, GuideError::NoLimit),
             (|g| g.audiences.clear(), GuideError::NoAudience),
             (
@@ -648,6 +663,9 @@ pub(crate) mod tests {
         for t in ItemType::ALL {
             assert_eq!(ItemType::from_code(t.code()), Some(*t));
         }
-        assert_eq!(Topic::PERSONAL.len() + Topic::COMPANY.len(), Topic::ALL.len());
+        assert_eq!(
+            Topic::PERSONAL.len() + Topic::COMPANY.len(),
+            Topic::ALL.len()
+        );
     }
 }

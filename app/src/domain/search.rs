@@ -55,9 +55,7 @@ impl SearchQuery {
         let trimmed = cleaned.trim();
         let mut notice = None;
         let text: String = if trimmed.chars().count() > QUERY_MAX_CHARS {
-            notice = Some(format!(
-                "搜索内容过长，已按前 {QUERY_MAX_CHARS} 个字搜索"
-            ));
+            notice = Some(format!("搜索内容过长，已按前 {QUERY_MAX_CHARS} 个字搜索"));
             trimmed.chars().take(QUERY_MAX_CHARS).collect()
         } else {
             trimmed.to_string()

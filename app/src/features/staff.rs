@@ -74,13 +74,15 @@ pub fn StaffPage(section: StaffSection) -> impl IntoView {
                 .sections
                 .into_iter()
                 .filter(|s| *s != StaffSection::Desk)
-                .map(|s| view! {
-                    <li>
-                        <a href=s.path()>
-                            <strong>{section_name(i18n, s)}</strong>
-                            <span>{t!(i18n, staff_section_coming)}</span>
-                        </a>
-                    </li>
+                .map(|s| {
+                    view! {
+                        <li>
+                            <a href=s.path()>
+                                <strong>{section_name(i18n, s)}</strong>
+                                <span>{t!(i18n, staff_section_coming)}</span>
+                            </a>
+                        </li>
+                    }
                 })
                 .collect_view();
             view! {

@@ -29,7 +29,11 @@ pub fn decode_component(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -193,7 +197,10 @@ mod tests {
         assert_eq!(encode_component("/staff/intake"), "/staff/intake");
         assert_eq!(encode_component("/guide?q=a&b"), "/guide%3Fq%3Da%26b");
         assert_eq!(encode_component("/办事"), "/%E5%8A%9E%E4%BA%8B");
-        assert_eq!(decode_component(&encode_component("导入完成：新建 3 项")), "导入完成：新建 3 项");
+        assert_eq!(
+            decode_component(&encode_component("导入完成：新建 3 项")),
+            "导入完成：新建 3 项"
+        );
         assert_eq!(decode_component("100%"), "100%");
     }
 }

@@ -58,14 +58,20 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 pub fn safe_filename(title: &str, ext: &str) -> String {
     let stem: String = title
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'))
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+        })
         .collect::<String>()
         .trim()
         .trim_start_matches('.')
         .chars()
         .take(80)
         .collect();
-    let stem = if stem.is_empty() { "表格".to_string() } else { stem };
+    let stem = if stem.is_empty() {
+        "表格".to_string()
+    } else {
+        stem
+    };
     format!("{stem}.{ext}")
 }
 
@@ -105,21 +111,31 @@ pub async fn add(
     let (content_type, ext) = sniff(&new.bytes).ok_or_else(|| {
         ServiceError::Invalid("只能上传 PDF、Word（doc、docx）或 Excel（xlsx）文件".into())
     })?;
-    let item = find_row(db, &new.item_code).await?.ok_or(ServiceError::NotFound)?;
+    let item = find_row(db, &new.item_code)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let mut guide = parse_guide(&item)?;
     // The guide must name the material before the upload touches anything.
     if let Some(material) = &new.material_code {
         if !guide.materials.iter().any(|m| &m.code == material) {
-            return Err(ServiceError::Invalid(format!("本事项没有编码为 {material} 的申请材料")));
+            return Err(ServiceError::Invalid(format!(
+                "本事项没有编码为 {material} 的申请材料"
+            )));
         }
     }
     let size = new.bytes.len() as i64;
     // Stored before the transaction: content-addressed, so a failed transaction leaves at most an
     // unreferenced file, never a row without its bytes.
-    let sha = files.put(new.bytes).await.map_err(|e| {
-        ServiceError::Internal(format!("storing form file: {e}"))
-    })?;
-    let code = format!("{}-{}-{}", item.code, new.kind.code().replace('_', ""), &sha[..10]);
+    let sha = files
+        .put(new.bytes)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("storing form file: {e}")))?;
+    let code = format!(
+        "{}-{}-{}",
+        item.code,
+        new.kind.code().replace('_', ""),
+        &sha[..10]
+    );
     let txn = db.begin().await?;
     if form::Entity::find()
         .filter(form::Column::Code.eq(code.as_str()))
@@ -127,7 +143,9 @@ pub async fn add(
         .await?
         .is_some()
     {
-        return Err(ServiceError::Conflict("同一文件已作为本事项的表格上传过".into()));
+        return Err(ServiceError::Conflict(
+            "同一文件已作为本事项的表格上传过".into(),
+        ));
     }
     let row = form::ActiveModel {
         code: Set(code.clone()),
@@ -174,7 +192,15 @@ pub async fn add(
         (_, None) => false,
     };
     if link {
-        save_in(&txn, guide, Some(item.version), &format!("上传《{title}》"), editor, now).await?;
+        save_in(
+            &txn,
+            guide,
+            Some(item.version),
+            &format!("上传《{title}》"),
+            editor,
+            now,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(to_file(row))
@@ -201,7 +227,12 @@ pub async fn retire(
     active.update(&txn).await?;
     audit::append(
         &txn,
-        editor.entry("catalogue.form.retire", format!("form:{code}"), String::new(), now),
+        editor.entry(
+            "catalogue.form.retire",
+            format!("form:{code}"),
+            String::new(),
+            now,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -311,9 +342,11 @@ pub async fn listing(
             .unwrap_or(i32::MAX)
     };
     grouped.sort_by(|a, b| {
-        order(a)
-            .cmp(&order(b))
-            .then_with(|| items[&a.item_code].name_pinyin.cmp(&items[&b.item_code].name_pinyin))
+        order(a).cmp(&order(b)).then_with(|| {
+            items[&a.item_code]
+                .name_pinyin
+                .cmp(&items[&b.item_code].name_pinyin)
+        })
     });
     Ok(grouped)
 }
@@ -337,11 +370,16 @@ pub async fn download(
         .await
         .map_err(|e| ServiceError::Internal(format!("reading form file {code}: {e}")))?
     else {
-        return Err(ServiceError::Internal(format!("form file {code} missing from the store")));
+        return Err(ServiceError::Internal(format!(
+            "form file {code} missing from the store"
+        )));
     };
     // One statement, so concurrent downloads never lose a count.
     form::Entity::update_many()
-        .col_expr(form::Column::Downloads, Expr::col(form::Column::Downloads).add(1))
+        .col_expr(
+            form::Column::Downloads,
+            Expr::col(form::Column::Downloads).add(1),
+        )
         .filter(form::Column::Id.eq(row.id))
         .exec(db)
         .await?;
@@ -368,7 +406,10 @@ mod tests {
     #[test]
     fn file_names_lose_paths_and_reserved_characters() {
         assert_eq!(safe_filename("../../etc/passwd", "pdf"), "etcpasswd.pdf");
-        assert_eq!(safe_filename("申请表<script>\r\n", "pdf"), "申请表script.pdf");
+        assert_eq!(
+            safe_filename("申请表<script>\r\n", "pdf"),
+            "申请表script.pdf"
+        );
         assert_eq!(safe_filename("  ", "docx"), "表格.docx");
         assert_eq!(safe_filename(&"长".repeat(300), "pdf").chars().count(), 84);
     }

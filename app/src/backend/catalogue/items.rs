@@ -69,8 +69,12 @@ pub(super) async fn save_in(
         name: Set(guide.name.clone()),
         department_code: Set(guide.department.clone()),
         item_type: Set(guide.item_type.code().to_string()),
-        for_person: Set(guide.audiences.contains(&crate::domain::catalogue::Audience::Person)),
-        for_company: Set(guide.audiences.contains(&crate::domain::catalogue::Audience::Company)),
+        for_person: Set(guide
+            .audiences
+            .contains(&crate::domain::catalogue::Audience::Person)),
+        for_company: Set(guide
+            .audiences
+            .contains(&crate::domain::catalogue::Audience::Company)),
         online: Set(guide.online),
         visits: Set(i32::from(guide.visits)),
         legal_limit: Set(guide.legal_limit as i32),
@@ -164,7 +168,11 @@ pub(super) async fn save_in(
         editor.entry(
             action,
             format!("item:{}", guide.code),
-            format!("第{version}版：{}{}", changed.join("、"), note_suffix(&note)),
+            format!(
+                "第{version}版：{}{}",
+                changed.join("、"),
+                note_suffix(&note)
+            ),
             now,
         ),
     )
@@ -282,7 +290,11 @@ fn default_process(guide: &Guide) -> ProcessDefinition {
         legal_limit: guide.legal_limit,
         promised_limit: guide.promised_limit,
         acceptance_limit: 5,
-        extension_limit: if guide.handling == ItemKind::Joint { 15 } else { 10 },
+        extension_limit: if guide.handling == ItemKind::Joint {
+            15
+        } else {
+            10
+        },
         delivery_limit: 10,
         steps,
         branches: Vec::new(),
@@ -323,7 +335,12 @@ pub async fn set_retired(
     };
     audit::append(
         &txn,
-        editor.entry(action, format!("item:{}", row.code), reason.to_string(), now),
+        editor.entry(
+            action,
+            format!("item:{}", row.code),
+            reason.to_string(),
+            now,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -378,7 +395,10 @@ pub async fn detail(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Opti
 }
 
 /// The item's summary for administrators, retired or not.
-pub async fn summary_of(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Option<ItemSummary>> {
+pub async fn summary_of(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> ServiceResult<Option<ItemSummary>> {
     let Some(row) = find_row(db, code).await? else {
         return Ok(None);
     };
@@ -402,7 +422,12 @@ pub async fn history(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Vec
         .into_iter()
         .map(|v| VersionInfo {
             version: v.version,
-            changed: v.changed.split('、').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            changed: v
+                .changed
+                .split('、')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
             note: v.note,
             changed_at: v.changed_at,
             changed_by: v.changed_by,

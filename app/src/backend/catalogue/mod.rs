@@ -27,7 +27,13 @@ impl Editor {
         }
     }
 
-    fn entry(&self, action: &str, target: String, detail: String, now: DateTime<Utc>) -> AuditEntry {
+    fn entry(
+        &self,
+        action: &str,
+        target: String,
+        detail: String,
+        now: DateTime<Utc>,
+    ) -> AuditEntry {
         AuditEntry {
             at: now,
             actor_user_id: self.user_id,

@@ -135,8 +135,7 @@ pub async fn search(
         let mut ranked: Vec<(u32, service_item::Model)> = rows
             .drain(..)
             .map(|row| {
-                let keywords: Vec<String> =
-                    row.keywords.split(' ').map(str::to_string).collect();
+                let keywords: Vec<String> = row.keywords.split(' ').map(str::to_string).collect();
                 let rank = score(
                     &query.terms,
                     &Spelling {
@@ -161,7 +160,10 @@ pub async fn search(
     let items = rows
         .into_iter()
         .map(|row| {
-            let name = names.get(row.department_code.as_str()).copied().unwrap_or("");
+            let name = names
+                .get(row.department_code.as_str())
+                .copied()
+                .unwrap_or("");
             summary(row, name)
         })
         .collect::<ServiceResult<Vec<_>>>()?;
@@ -215,7 +217,10 @@ fn filtered(query: &SearchQuery, include_retired: bool) -> Select<service_item::
 
 /// A row as a list shows it. A stored code the program no longer knows is a defect worth a log
 /// line, not a broken page for the visitor.
-pub(super) fn summary(row: service_item::Model, department_name: &str) -> ServiceResult<ItemSummary> {
+pub(super) fn summary(
+    row: service_item::Model,
+    department_name: &str,
+) -> ServiceResult<ItemSummary> {
     let bad = |what: &str, code: &str| {
         ServiceError::Internal(format!("item {}: unknown {what} {code}", row.code))
     };
@@ -227,7 +232,8 @@ pub(super) fn summary(row: service_item::Model, department_name: &str) -> Servic
         audiences.push(Audience::Company);
     }
     Ok(ItemSummary {
-        item_type: ItemType::from_code(&row.item_type).ok_or_else(|| bad("type", &row.item_type))?,
+        item_type: ItemType::from_code(&row.item_type)
+            .ok_or_else(|| bad("type", &row.item_type))?,
         handling: item_kind(&row.handling).ok_or_else(|| bad("handling", &row.handling))?,
         scope: Scope::from_code(&row.scope).ok_or_else(|| bad("scope", &row.scope))?,
         audiences,
@@ -260,6 +266,9 @@ mod tests {
             spell("居民身份证换领"),
             ("juminshenfenzhenghuanling".into(), "jmsfzhl".into())
         );
-        assert_eq!(spell("ICP备案（B2）"), ("icpbeianb2".into(), "icpbab2".into()));
+        assert_eq!(
+            spell("ICP备案（B2）"),
+            ("icpbeianb2".into(), "icpbab2".into())
+        );
     }
 }

@@ -111,7 +111,9 @@ pub async fn export(
             .get(&row.sha256)
             .await
             .map_err(|e| ServiceError::Internal(format!("reading form {}: {e}", row.code)))?
-            .ok_or_else(|| ServiceError::Internal(format!("form {} missing from store", row.code)))?;
+            .ok_or_else(|| {
+                ServiceError::Internal(format!("form {} missing from store", row.code))
+            })?;
         let file = to_file(row.clone());
         forms.push(FormRecord {
             code: file.code,
@@ -180,9 +182,14 @@ pub async fn import(
     for f in &file.forms {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(&f.data)
-            .map_err(|_| ServiceError::Invalid(format!("表格 {} 的文件内容不是有效的 base64", f.code)))?;
+            .map_err(|_| {
+                ServiceError::Invalid(format!("表格 {} 的文件内容不是有效的 base64", f.code))
+            })?;
         if sha256_hex(&bytes) != f.sha256 {
-            return Err(ServiceError::Invalid(format!("表格 {} 的文件内容与其摘要不符", f.code)));
+            return Err(ServiceError::Invalid(format!(
+                "表格 {} 的文件内容与其摘要不符",
+                f.code
+            )));
         }
         let (content_type, _) = sniff(&bytes).ok_or_else(|| {
             ServiceError::Invalid(format!("表格 {} 不是 PDF、Word 或 Excel 文件", f.code))
@@ -224,7 +231,10 @@ pub async fn import(
         if exists {
             continue;
         }
-        let in_file = file.items.iter().any(|i| i.guide.code.eq_ignore_ascii_case(&f.item_code));
+        let in_file = file
+            .items
+            .iter()
+            .any(|i| i.guide.code.eq_ignore_ascii_case(&f.item_code));
         if !in_file && find_row(&txn, &f.item_code).await?.is_none() {
             return Err(ServiceError::Invalid(format!(
                 "表格 {} 所属的事项 {} 不存在",
@@ -270,7 +280,9 @@ pub async fn import(
             (Some(_), true) => report.items_unchanged += 1,
             (Some(_), false) => report.items_updated += 1,
         }
-        let row = find_row(&txn, &record.guide.code).await?.ok_or(ServiceError::NotFound)?;
+        let row = find_row(&txn, &record.guide.code)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if row.retired != record.retired {
             let mut active: super::super::entities::service_item::ActiveModel = row.into();
             active.retired = Set(record.retired);

@@ -22,7 +22,13 @@ struct Section {
 
 fn sections(d: &GuideDetail) -> Vec<Section> {
     let g = &d.guide;
-    let days = |n: u32| if n == 0 { "即办（当场办结）".to_string() } else { format!("{n} 个工作日") };
+    let days = |n: u32| {
+        if n == 0 {
+            "即办（当场办结）".to_string()
+        } else {
+            format!("{n} 个工作日")
+        }
+    };
     let materials = g
         .materials
         .iter()
@@ -35,7 +41,11 @@ fn sections(d: &GuideDetail) -> Vec<Section> {
             if m.copies > 0 {
                 count.push(format!("复印件{}份", m.copies));
             }
-            let note = if m.note.is_empty() { String::new() } else { format!("。{}", m.note) };
+            let note = if m.note.is_empty() {
+                String::new()
+            } else {
+                format!("。{}", m.note)
+            };
             format!(
                 "{}. {}（{}；{}；{}；{}）{note}",
                 i + 1,
@@ -54,7 +64,10 @@ fn sections(d: &GuideDetail) -> Vec<Section> {
         .map(|(i, s)| format!("{}. {}：{}", i + 1, s.name, s.description))
         .collect();
     let fee = match &g.fee {
-        Some(fee) => vec![format!("收费标准：{}", fee.standard), format!("收费依据：{}", fee.basis)],
+        Some(fee) => vec![
+            format!("收费标准：{}", fee.standard),
+            format!("收费依据：{}", fee.basis),
+        ],
         None => vec!["不收费".to_string()],
     };
     vec![
@@ -75,7 +88,11 @@ fn sections(d: &GuideDetail) -> Vec<Section> {
                     "到现场次数：{} 次　是否网办：{}　服务对象：{}　通办范围：{}",
                     g.visits,
                     if g.online { "是" } else { "否" },
-                    g.audiences.iter().map(|a| a.name_zh()).collect::<Vec<_>>().join("、"),
+                    g.audiences
+                        .iter()
+                        .map(|a| a.name_zh())
+                        .collect::<Vec<_>>()
+                        .join("、"),
                     g.scope.name_zh()
                 ),
             ],
@@ -98,7 +115,10 @@ fn sections(d: &GuideDetail) -> Vec<Section> {
         },
         Section {
             heading: "办理地点与时间",
-            lines: vec![format!("办理地点：{}", g.location), format!("办理时间：{}", g.hours)],
+            lines: vec![
+                format!("办理地点：{}", g.location),
+                format!("办理时间：{}", g.hours),
+            ],
         },
         Section {
             heading: "办理结果",
@@ -138,9 +158,19 @@ pub fn render(detail: &GuideDetail, site: &SiteInfo) -> ServiceResult<Vec<u8>> {
     let g = &detail.guide;
     let mut page = Page::new(&format!("{} 办事指南", g.name))?;
     let mut y = TOP;
-    page.text(LEFT, y, 8.0, GREY, &format!("{} · 办事指南", site.portal_name));
+    page.text(
+        LEFT,
+        y,
+        8.0,
+        GREY,
+        &format!("{} · 办事指南", site.portal_name),
+    );
     y += 9.0;
-    let title_size = if page.width(&g.name, 17.0) > WIDTH { 13.0 } else { 17.0 };
+    let title_size = if page.width(&g.name, 17.0) > WIDTH {
+        13.0
+    } else {
+        17.0
+    };
     page.text(LEFT, y, title_size, BLUE, &g.name);
     y += 6.0;
     let meta = format!(
@@ -173,7 +203,13 @@ pub fn render(detail: &GuideDetail, site: &SiteInfo) -> ServiceResult<Vec<u8>> {
             for wrapped in page.wrap(text, size, WIDTH - 4.0) {
                 y += line;
                 if y > BOTTOM {
-                    page.text(LEFT + 3.0, BOTTOM + line, size, GREY, "……（内容较多，完整内容请见网上办事大厅）");
+                    page.text(
+                        LEFT + 3.0,
+                        BOTTOM + line,
+                        size,
+                        GREY,
+                        "……（内容较多，完整内容请见网上办事大厅）",
+                    );
                     break 'sections;
                 }
                 page.text(LEFT + 3.0, y, size, BLACK, &wrapped);
@@ -185,7 +221,14 @@ pub fn render(detail: &GuideDetail, site: &SiteInfo) -> ServiceResult<Vec<u8>> {
         "以上内容以{}网站 /guide/{} 最新版本为准　{} 政务服务热线 {}",
         site.portal_name, g.code, site.region_name, site.hotline
     );
-    page.line(LEFT, 286.0, LEFT + WIDTH, 286.0, 0.4, Colour(0.8, 0.83, 0.88));
+    page.line(
+        LEFT,
+        286.0,
+        LEFT + WIDTH,
+        286.0,
+        0.4,
+        Colour(0.8, 0.83, 0.88),
+    );
     page.text(LEFT, 291.0, 7.5, GREY, &footer);
     Ok(page.finish())
 }

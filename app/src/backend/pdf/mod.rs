@@ -26,7 +26,10 @@ fn font() -> ServiceResult<&'static ParsedFont> {
     static FONT: OnceLock<Result<ParsedFont, String>> = OnceLock::new();
     FONT.get_or_init(|| {
         let configured = std::env::var("YIZHAN_PDF_FONT").ok();
-        let paths = configured.iter().map(String::as_str).chain(FONT_PATHS.iter().copied());
+        let paths = configured
+            .iter()
+            .map(String::as_str)
+            .chain(FONT_PATHS.iter().copied());
         for path in paths {
             if let Ok(bytes) = std::fs::read(path) {
                 return ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
@@ -195,7 +198,15 @@ impl Page {
     }
 
     /// A rectangle with its top-left corner at (x, y): filled, outlined, or both.
-    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Colour>, stroke: Option<Colour>) {
+    pub fn rect(
+        &mut self,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Colour>,
+        stroke: Option<Colour>,
+    ) {
         let mode = match (fill, stroke) {
             (Some(_), Some(_)) => PaintMode::FillStroke,
             (Some(_), None) => PaintMode::Fill,

@@ -33,7 +33,13 @@ pub fn render(sheet: &Sheet) -> ServiceResult<Vec<u8>> {
     let mut y = 30.0;
     page.text_centred(A4_WIDTH / 2.0, y, 18.0, BLACK, &sheet.title);
     y += 8.0;
-    page.text_centred(A4_WIDTH / 2.0, y, 10.0, GREY, &format!("（{}）", sheet.subtitle));
+    page.text_centred(
+        A4_WIDTH / 2.0,
+        y,
+        10.0,
+        GREY,
+        &format!("（{}）", sheet.subtitle),
+    );
     match sheet.kind {
         SheetKind::Sample => stamp(&mut page, "填写样例"),
         SheetKind::ResultSample => stamp(&mut page, "样  本"),
@@ -44,12 +50,29 @@ pub fn render(sheet: &Sheet) -> ServiceResult<Vec<u8>> {
         let lines = page.wrap(value, SIZE, WIDTH - LABEL_WIDTH - 6.0);
         let height = (lines.len().max(1) as f32 * 6.0 + 6.0).max(12.0);
         page.rect(LEFT, y, LABEL_WIDTH, height, Some(PALE), Some(BLACK));
-        page.rect(LEFT + LABEL_WIDTH, y, WIDTH - LABEL_WIDTH, height, None, Some(BLACK));
+        page.rect(
+            LEFT + LABEL_WIDTH,
+            y,
+            WIDTH - LABEL_WIDTH,
+            height,
+            None,
+            Some(BLACK),
+        );
         page.text(LEFT + 3.0, y + height / 2.0 + 1.5, SIZE, BLACK, label);
         if sheet.kind != SheetKind::Blank {
-            let colour = if sheet.kind == SheetKind::Sample { super::BLUE } else { BLACK };
+            let colour = if sheet.kind == SheetKind::Sample {
+                super::BLUE
+            } else {
+                BLACK
+            };
             for (i, line) in lines.iter().enumerate() {
-                page.text(LEFT + LABEL_WIDTH + 3.0, y + 7.5 + i as f32 * 6.0, SIZE, colour, line);
+                page.text(
+                    LEFT + LABEL_WIDTH + 3.0,
+                    y + 7.5 + i as f32 * 6.0,
+                    SIZE,
+                    colour,
+                    line,
+                );
             }
         }
         y += height;
@@ -60,9 +83,25 @@ pub fn render(sheet: &Sheet) -> ServiceResult<Vec<u8>> {
     y += 14.0;
     match sheet.kind {
         SheetKind::ResultSample => {
-            let issuer = if sheet.issuer.is_empty() { "发证机关（印章）" } else { &sheet.issuer };
-            page.text(A4_WIDTH - LEFT - page.width(issuer, SIZE), y, SIZE, BLACK, issuer);
-            page.text(LEFT, y + 14.0, 9.0, GREY, "本样本仅供参考，内容为虚构示例，不具法律效力。");
+            let issuer = if sheet.issuer.is_empty() {
+                "发证机关（印章）"
+            } else {
+                &sheet.issuer
+            };
+            page.text(
+                A4_WIDTH - LEFT - page.width(issuer, SIZE),
+                y,
+                SIZE,
+                BLACK,
+                issuer,
+            );
+            page.text(
+                LEFT,
+                y + 14.0,
+                9.0,
+                GREY,
+                "本样本仅供参考，内容为虚构示例，不具法律效力。",
+            );
         }
         _ => {
             let sign = if sheet.kind == SheetKind::Sample {
@@ -80,7 +119,13 @@ pub fn render(sheet: &Sheet) -> ServiceResult<Vec<u8>> {
             );
         }
     }
-    page.text_centred(A4_WIDTH / 2.0, 285.0, 8.0, GREY, "示范市一站式网上办事大厅 · 表格下载");
+    page.text_centred(
+        A4_WIDTH / 2.0,
+        285.0,
+        8.0,
+        GREY,
+        "示范市一站式网上办事大厅 · 表格下载",
+    );
     Ok(page.finish())
 }
 

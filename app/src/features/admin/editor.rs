@@ -26,7 +26,11 @@ pub fn ItemEditorPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").filter(|c| c != "new");
     let editor = Resource::new(code, admin_item);
-    let title = if code().is_some() { "编辑事项" } else { "新建事项" };
+    let title = if code().is_some() {
+        "编辑事项"
+    } else {
+        "新建事项"
+    };
     view! {
         <StaffFrame section=StaffSection::Admin title=title.to_string()>
             <p class="breadcrumb"><a href="/admin">"系统管理"</a>" › "<a href="/admin/items">"事项目录管理"</a></p>
@@ -56,7 +60,10 @@ fn blank_guide() -> Guide {
         materials: Vec::new(),
         procedure: ["申请", "受理", "审查", "决定", "送达"]
             .into_iter()
-            .map(|n| ProcedureStage { name: n.into(), description: String::new() })
+            .map(|n| ProcedureStage {
+                name: n.into(),
+                description: String::new(),
+            })
             .collect(),
         legal_limit: 20,
         promised_limit: 10,
@@ -82,7 +89,10 @@ fn Editor(editor: ItemEditor) -> impl IntoView {
     let navigate = use_navigate();
     let is_new = editor.detail.is_none();
     let detail = editor.detail.clone();
-    let g = detail.as_ref().map(|d| d.guide.clone()).unwrap_or_else(blank_guide);
+    let g = detail
+        .as_ref()
+        .map(|d| d.guide.clone())
+        .unwrap_or_else(blank_guide);
     let forms: Vec<FormFile> = detail.as_ref().map(|d| d.forms.clone()).unwrap_or_default();
     let version = detail.as_ref().map(|d| d.version);
     // The version the next save starts from: after a save, the one just written.
@@ -112,7 +122,12 @@ fn Editor(editor: ItemEditor) -> impl IntoView {
             Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
         })
     };
-    let audience = match (g.audiences.contains(&crate::domain::catalogue::Audience::Person), g.audiences.contains(&crate::domain::catalogue::Audience::Company)) {
+    let audience = match (
+        g.audiences
+            .contains(&crate::domain::catalogue::Audience::Person),
+        g.audiences
+            .contains(&crate::domain::catalogue::Audience::Company),
+    ) {
         (true, true) => "both",
         (false, true) => "company",
         (true, false) => "person",
@@ -132,13 +147,22 @@ fn Editor(editor: ItemEditor) -> impl IntoView {
         sample: None,
     }));
     let mut stages = g.procedure.clone();
-    stages.extend((0..SPARE_STAGES).map(|_| ProcedureStage { name: String::new(), description: String::new() }));
-    let heading = if is_new { "新建事项".to_string() } else { format!("编辑：{}", g.name) };
+    stages.extend((0..SPARE_STAGES).map(|_| ProcedureStage {
+        name: String::new(),
+        description: String::new(),
+    }));
+    let heading = if is_new {
+        "新建事项".to_string()
+    } else {
+        format!("编辑：{}", g.name)
+    };
     let status = detail.as_ref().map(|d| {
         format!(
             "第 {} 版，{} 更新{}",
             d.version,
-            d.updated_at.with_timezone(&china()).format("%Y-%m-%d %H:%M"),
+            d.updated_at
+                .with_timezone(&china())
+                .format("%Y-%m-%d %H:%M"),
             if d.retired { "；已停止办理" } else { "" }
         )
     });
@@ -297,7 +321,11 @@ fn Editor(editor: ItemEditor) -> impl IntoView {
     .into_any()
 }
 
-fn select_owned(name: String, options: Vec<(&'static str, &'static str)>, current: &str) -> impl IntoView {
+fn select_owned(
+    name: String,
+    options: Vec<(&'static str, &'static str)>,
+    current: &str,
+) -> impl IntoView {
     let current = current.to_string();
     view! {
         <select name=name>
@@ -308,7 +336,11 @@ fn select_owned(name: String, options: Vec<(&'static str, &'static str)>, curren
 
 /// Forms, retiring and history of an existing item.
 #[component]
-fn ItemTools(detail: GuideDetail, forms: Vec<FormFile>, history: Vec<crate::domain::catalogue_read::VersionInfo>) -> impl IntoView {
+fn ItemTools(
+    detail: GuideDetail,
+    forms: Vec<FormFile>,
+    history: Vec<crate::domain::catalogue_read::VersionInfo>,
+) -> impl IntoView {
     let retire = ServerAction::<SetItemRetired>::new();
     let retire_form = ServerAction::<RetireForm>::new();
     let code = detail.guide.code.clone();
@@ -407,7 +439,12 @@ pub fn ItemVersionPage() -> impl IntoView {
     let params = use_params_map();
     let key = move || {
         let p = params.read();
-        (p.get("code").unwrap_or_default(), p.get("version").and_then(|v| v.parse::<i32>().ok()).unwrap_or(0))
+        (
+            p.get("code").unwrap_or_default(),
+            p.get("version")
+                .and_then(|v| v.parse::<i32>().ok())
+                .unwrap_or(0),
+        )
     };
     let version = Resource::new(key, |(code, v)| admin_item_version(code, v));
     view! {

@@ -80,7 +80,11 @@ fn GuideView(detail: GuideDetail) -> impl IntoView {
     let i18n = use_i18n();
     let g = detail.guide.clone();
     let code = g.code.clone();
-    let updated = detail.updated_at.with_timezone(&china()).format("%Y-%m-%d").to_string();
+    let updated = detail
+        .updated_at
+        .with_timezone(&china())
+        .format("%Y-%m-%d")
+        .to_string();
     let version = detail.version;
     let pdf = format!("/api/v1/items/{}/guide.pdf", code);
     let apply = g.online.then(|| format!("/apply/{code}"));

@@ -2,7 +2,9 @@
 //! themselves are Chinese data; only these labels follow the visitor's language. A test checks
 //! that every code has its text in all three languages.
 
-use crate::domain::catalogue::{Audience, FormKind, ItemType, MaterialSource, Medium, Scope, Topic};
+use crate::domain::catalogue::{
+    Audience, FormKind, ItemType, MaterialSource, Medium, Scope, Topic,
+};
 use crate::domain::process::ItemKind;
 use crate::i18n::I18n;
 
@@ -34,13 +36,29 @@ pub fn handling(i18n: I18n, v: ItemKind) -> &'static str {
 /// Every key the functions above can ask for.
 pub fn all_keys() -> Vec<String> {
     let mut keys = Vec::new();
-    keys.extend(ItemType::ALL.iter().map(|v| format!("item_type_{}", v.code())));
-    keys.extend(Audience::ALL.iter().map(|v| format!("audience_{}", v.code())));
+    keys.extend(
+        ItemType::ALL
+            .iter()
+            .map(|v| format!("item_type_{}", v.code())),
+    );
+    keys.extend(
+        Audience::ALL
+            .iter()
+            .map(|v| format!("audience_{}", v.code())),
+    );
     keys.extend(Topic::ALL.iter().map(|v| format!("topic_{}", v.code())));
     keys.extend(Scope::ALL.iter().map(|v| format!("scope_{}", v.code())));
-    keys.extend(MaterialSource::ALL.iter().map(|v| format!("source_{}", v.code())));
+    keys.extend(
+        MaterialSource::ALL
+            .iter()
+            .map(|v| format!("source_{}", v.code())),
+    );
     keys.extend(Medium::ALL.iter().map(|v| format!("medium_{}", v.code())));
-    keys.extend(FormKind::ALL.iter().map(|v| format!("form_kind_{}", v.code())));
+    keys.extend(
+        FormKind::ALL
+            .iter()
+            .map(|v| format!("form_kind_{}", v.code())),
+    );
     keys.extend(
         [ItemKind::Immediate, ItemKind::Promised, ItemKind::Joint]
             .iter()
@@ -54,6 +72,7 @@ pub fn working_days(i18n: I18n, days: u32) -> String {
     if days == 0 {
         i18n.tr("limit_on_the_spot").to_string()
     } else {
-        i18n.tr("limit_working_days").replace("{n}", &days.to_string())
+        i18n.tr("limit_working_days")
+            .replace("{n}", &days.to_string())
     }
 }

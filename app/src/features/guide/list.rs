@@ -247,10 +247,16 @@ fn Catalogue(results: SearchResults, filters: Filters) -> impl IntoView {
 fn active_filters(i18n: I18n, filters: &Filters, department_name: Option<String>) -> impl IntoView {
     let mut chips = Vec::new();
     if let Some(a) = filters.audience.as_deref().and_then(Audience::from_code) {
-        chips.push((labels::audience(i18n, a).to_string(), filters.with(|n| n.audience = None)));
+        chips.push((
+            labels::audience(i18n, a).to_string(),
+            filters.with(|n| n.audience = None),
+        ));
     }
     if let Some(t) = filters.topic.as_deref().and_then(Topic::from_code) {
-        chips.push((labels::topic(i18n, t).to_string(), filters.with(|n| n.topic = None)));
+        chips.push((
+            labels::topic(i18n, t).to_string(),
+            filters.with(|n| n.topic = None),
+        ));
     }
     if let Some(name) = department_name {
         chips.push((name, filters.with(|n| n.department = None)));
@@ -309,7 +315,11 @@ pub fn ItemCard(item: ItemSummary) -> impl IntoView {
                 }}
                 {item.online.then(|| view! { <li class="badge badge-online">{t!(i18n, badge_online)}</li> })}
                 <li class="badge">
-                    {move || t_string!(i18n, badge_promised).replace("{limit}", &labels::working_days(i18n, promised))}
+                    {move || if promised == 0 {
+                        t_string!(i18n, badge_on_the_spot).to_string()
+                    } else {
+                        t_string!(i18n, badge_promised).replace("{limit}", &labels::working_days(i18n, promised))
+                    }}
                 </li>
                 <li class="badge">
                     {move || if item.charged { t_string!(i18n, badge_fee) } else { t_string!(i18n, badge_free) }}

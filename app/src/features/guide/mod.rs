@@ -2,8 +2,8 @@
 //! (`/guide/{item_code}`). Plain links and GET forms: both read and work without JavaScript.
 
 mod detail;
-mod list;
 pub mod labels;
+mod list;
 
 pub use detail::GuideDetailPage;
 pub use list::GuideListPage;
