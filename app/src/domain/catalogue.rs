@@ -592,7 +592,8 @@ pub(crate) mod tests {
 
     #[test]
     fn the_rules_of_a_guide_are_enforced_with_a_reason() {
-        let cases: Vec<(fn(&mut Guide), GuideError)> = vec![
+        type Change = fn(&mut Guide);
+        let cases: Vec<(Change, GuideError)> = vec![
             (|g| g.code = "a b".into(), GuideError::BadCode),
             (|g| g.name = "  ".into(), GuideError::Missing("事项名称")),
             (

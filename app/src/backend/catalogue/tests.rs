@@ -9,7 +9,7 @@ use super::{items, Editor};
 use crate::backend::departments::{self, NewDepartment};
 use crate::backend::entities::{audit_log, service_item_version};
 use crate::backend::error::ServiceError;
-use crate::backend::files::{FileStore, LocalFiles};
+use crate::backend::files::LocalFiles;
 use crate::backend::testing::TestDb;
 use crate::backend::{audit, processes};
 use crate::domain::catalogue::tests::sample_guide;

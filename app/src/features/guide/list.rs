@@ -189,14 +189,13 @@ fn Catalogue(results: SearchResults, filters: Filters) -> impl IntoView {
         let total = results.total;
         let query = results.query.clone();
         move || {
-            let text = if query.is_empty() {
+            if query.is_empty() {
                 t_string!(i18n, guide_count).replace("{n}", &total.to_string())
             } else {
                 t_string!(i18n, guide_found)
                     .replace("{q}", &query)
                     .replace("{n}", &total.to_string())
-            };
-            text
+            }
         }
     };
     let active = active_filters(i18n, &filters, department_name);
