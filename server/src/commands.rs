@@ -204,6 +204,51 @@ pub async fn calendar_import(settings: &Settings, file: &std::path::Path) -> Res
     Ok(())
 }
 
+/// `yizhan catalogue export FILE`: the whole catalogue with its form files, as JSON.
+pub async fn catalogue_export(settings: &Settings, file: &std::path::Path) -> Result<(), CliError> {
+    let conn = open_database(settings).await?;
+    let files = LocalFiles::new(settings.files_dir());
+    let editor = app::backend::catalogue::Editor::named("cli");
+    let catalogue =
+        app::backend::catalogue::transfer::export(&conn, &files, &editor, chrono::Utc::now())
+            .await?;
+    let json = serde_json::to_vec_pretty(&catalogue)
+        .map_err(|e| CliError(format!("无法生成导出文件：{e}")))?;
+    std::fs::write(file, json)
+        .map_err(|e| CliError(format!("无法写入 {}：{e}", file.display())))?;
+    println!(
+        "已导出 {} 个事项、{} 个表格到 {}",
+        catalogue.items.len(),
+        catalogue.forms.len(),
+        file.display()
+    );
+    Ok(())
+}
+
+/// `yizhan catalogue import FILE`: creates new items and saves changed ones as new versions; a
+/// file with any bad item changes nothing.
+pub async fn catalogue_import(settings: &Settings, file: &std::path::Path) -> Result<(), CliError> {
+    let bytes =
+        std::fs::read(file).map_err(|e| CliError(format!("无法读取 {}：{e}", file.display())))?;
+    let catalogue = app::backend::catalogue::transfer::parse(&bytes)?;
+    let conn = open_database(settings).await?;
+    let files = LocalFiles::new(settings.files_dir());
+    let editor = app::backend::catalogue::Editor::named("cli");
+    let r = app::backend::catalogue::transfer::import(
+        &conn,
+        &files,
+        catalogue,
+        &editor,
+        chrono::Utc::now(),
+    )
+    .await?;
+    println!(
+        "导入完成：新建事项 {} 项，更新 {} 项，未变 {} 项，新增表格 {} 个，新增部门 {} 个",
+        r.items_created, r.items_updated, r.items_unchanged, r.forms_added, r.departments_added
+    );
+    Ok(())
+}
+
 /// `yizhan calendar add-working-days DATE N`: prints the date N working days after DATE.
 pub async fn calendar_add_working_days(
     settings: &Settings,

@@ -50,6 +50,19 @@ enum Command {
         #[command(subcommand)]
         action: CalendarCommand,
     },
+    /// The service catalogue (事项目录).
+    Catalogue {
+        #[command(subcommand)]
+        action: CatalogueCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogueCommand {
+    /// Write the whole catalogue, with its form files, to a JSON file.
+    Export { file: std::path::PathBuf },
+    /// Import a catalogue JSON file (new items created, changed ones saved as new versions).
+    Import { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -125,6 +138,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             .await
         }
         Command::VerifyAudit => commands::verify_audit(&settings).await,
+        Command::Catalogue { action } => match action {
+            CatalogueCommand::Export { file } => commands::catalogue_export(&settings, &file).await,
+            CatalogueCommand::Import { file } => commands::catalogue_import(&settings, &file).await,
+        },
         Command::Calendar { action } => match action {
             CalendarCommand::Show { year } => commands::calendar_show(&settings, year).await,
             CalendarCommand::Import { file } => commands::calendar_import(&settings, &file).await,

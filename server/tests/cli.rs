@@ -274,3 +274,33 @@ fn an_imported_year_is_used_and_a_year_without_data_is_flagged() {
     let (_, stdout, _) = yizhan(&data, &["calendar", "add-working-days", "2026-12-31", "1"]);
     assert_eq!(stdout, "2027-01-04\n");
 }
+
+#[test]
+fn the_catalogue_exports_to_a_file_and_imports_into_another_portal() {
+    let first = tempdir::Dir::new("catalogue-a");
+    let (ok, stdout, stderr) = yizhan(&first, &["seed", "--demo"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("演示事项目录"), "{stdout}");
+    let file = first.path.join("catalogue.json");
+    let (ok, stdout, stderr) = yizhan(&first, &["catalogue", "export", file.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("已导出"), "{stdout}");
+
+    let second = tempdir::Dir::new("catalogue-b");
+    let (ok, stdout, stderr) = yizhan(&second, &["catalogue", "import", file.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    let created: u32 = stdout
+        .split("新建事项 ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_default();
+    assert!(created >= 60, "{stdout}");
+
+    // A file that is not a catalogue: one line saying so, nothing changed.
+    std::fs::write(&file, "{\"format\": \"something-else\"").unwrap();
+    let (ok, _, stderr) = yizhan(&second, &["catalogue", "import", file.to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(stderr.lines().filter(|l| !l.trim().is_empty()).count(), 1, "{stderr}");
+    assert!(stderr.contains("不是有效的事项目录"), "{stderr}");
+}
