@@ -34,8 +34,6 @@ impl MigrationTrait for Migration {
                     // Lower-case keywords, space-separated (ranked above other matches).
                     .col(text("keywords"))
                     .col(string_len("name_initials", 100))
-                    // `domain::catalogue::Guide` as JSON, validated before saving.
-                    .col(text("guide"))
                     .col(integer("version"))
                     .col(boolean("retired"))
                     .col(timestamp_with_time_zone_null("retired_at"))
@@ -45,11 +43,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Browsing counts items per department: answered from this index alone. The guide itself
+        // lives in `service_item_versions`, keeping these rows narrow for the search's scan.
         manager
             .create_index(
                 Index::create()
                     .name("idx_items_department")
                     .table("service_items")
+                    .col("retired")
                     .col("department_code")
                     .to_owned(),
             )
@@ -81,8 +82,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        // Every saved version of every guide, whole: the public page names its version date and
-        // an administrator can see who changed what, when.
+        // Every saved version of every guide, whole (`domain::catalogue::Guide` as JSON): the
+        // item's current version is its published guide; the public page names its version date
+        // and an administrator can see who changed what, when.
         manager
             .create_table(
                 Table::create()

@@ -101,6 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     demo_catalogue::seed(&conn, &files, now).await?;
     let base = demo_catalogue::catalogue(now)?;
     let mut n = base.items.len();
+    let mut last_code = String::new();
     'fill: for town in TOWNS {
         for (i, record) in base.items.iter().enumerate() {
             if n >= ITEMS {
@@ -115,6 +116,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 m.sample = None;
             }
             g.location = format!("示范市{town}便民服务中心 {}号窗口", i % 9 + 1);
+            last_code = g.code.clone();
             items::save(&conn, g, None, "", &Editor::named("bench"), now).await?;
             n += 1;
         }
@@ -160,13 +162,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
     };
     let router = yizhan::http::router(state);
+    let last_guide = format!("/guide/{last_code}");
     let paths = [
         "/guide",
         "/guide?q=sfz",
         "/guide?q=%E8%AF%81",
         "/guide?audience=company&topic=startup",
         "/guide/990100-QR-0001",
-        "/guide/990199-XK-1999",
+        last_guide.as_str(),
         "/forms",
     ];
     for p in paths {

@@ -301,6 +301,10 @@ fn the_catalogue_exports_to_a_file_and_imports_into_another_portal() {
     std::fs::write(&file, "{\"format\": \"something-else\"").unwrap();
     let (ok, _, stderr) = yizhan(&second, &["catalogue", "import", file.to_str().unwrap()]);
     assert!(!ok);
-    assert_eq!(stderr.lines().filter(|l| !l.trim().is_empty()).count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| !l.trim().is_empty()).count(),
+        1,
+        "{stderr}"
+    );
     assert!(stderr.contains("不是有效的事项目录"), "{stderr}");
 }

@@ -529,6 +529,8 @@ async fn the_rest_api_serves_departments_items_guides_and_its_openapi_document()
         "/api/v1/items",
         "/api/v1/items/{code}",
         "/api/v1/items/{code}/guide.pdf",
+        "/api/v1/catalogue/export.json",
+        "/forms/download/{code}",
     ] {
         assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
     }

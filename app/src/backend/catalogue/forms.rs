@@ -6,7 +6,7 @@ use super::super::audit;
 use super::super::entities::{department, form, service_item};
 use super::super::error::{ServiceError, ServiceResult};
 use super::super::files::FileStore;
-use super::items::{find_row, parse_guide, save_in};
+use super::items::{current_guide, find_row, save_in};
 use super::Editor;
 use crate::domain::catalogue::FormKind;
 use crate::domain::catalogue_read::{FormFile, ItemForms};
@@ -114,7 +114,7 @@ pub async fn add(
     let item = find_row(db, &new.item_code)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let mut guide = parse_guide(&item)?;
+    let mut guide = current_guide(db, &item).await?;
     // The guide must name the material before the upload touches anything.
     if let Some(material) = &new.material_code {
         if !guide.materials.iter().any(|m| &m.code == material) {

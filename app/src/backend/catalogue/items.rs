@@ -86,7 +86,6 @@ pub(super) async fn save_in(
         name_pinyin: Set(spelling.name_pinyin),
         name_initials: Set(spelling.name_initials),
         keywords: Set(spelling.keywords),
-        guide: Set(json.clone()),
         updated_at: Set(now),
         updated_by: Set(editor.name.clone()),
         ..Default::default()
@@ -110,7 +109,7 @@ pub(super) async fn save_in(
             if current.version != expected {
                 return Err(stale(current.version));
             }
-            let old = parse_guide(&current)?;
+            let old = current_guide(txn, &current).await?;
             let changed = old.changed_fields(&guide);
             if changed.is_empty() {
                 return Ok(Saved {
@@ -360,9 +359,17 @@ pub(super) async fn find_row(
         .await?)
 }
 
-pub(super) fn parse_guide(row: &service_item::Model) -> ServiceResult<Guide> {
-    serde_json::from_str(&row.guide)
-        .map_err(|e| ServiceError::Internal(format!("stored guide {}: {e}", row.code)))
+/// The item's published guide: its current version.
+pub(super) async fn current_guide(
+    db: &impl ConnectionTrait,
+    row: &service_item::Model,
+) -> ServiceResult<Guide> {
+    version(db, &row.code, row.version).await?.ok_or_else(|| {
+        ServiceError::Internal(format!(
+            "item {}: version {} missing",
+            row.code, row.version
+        ))
+    })
 }
 
 /// The guide and its forms as the public page shows them; `None` for an unknown code. Retired
@@ -371,7 +378,7 @@ pub async fn detail(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Opti
     let Some(row) = find_row(db, code).await? else {
         return Ok(None);
     };
-    let guide = parse_guide(&row)?;
+    let guide = current_guide(db, &row).await?;
     let department = departments::find_by_code(db, &row.department_code)
         .await?
         .map(|d| DepartmentInfo {

@@ -9,7 +9,7 @@ use crate::domain::catalogue::{Audience, Guide, ItemType, Scope};
 use crate::domain::catalogue_read::{DepartmentInfo, ItemSummary, SearchResults};
 use crate::domain::process::ItemKind;
 use crate::domain::search::{like_pattern, score, SearchQuery, Spelling};
-use pinyin::ToPinyin;
+use pinyin::ToPinyinMulti;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -17,27 +17,60 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// The pinyin of a text: full (`shenfenzheng`) and initials (`sfz`). Letters and digits are kept
-/// as they are (lower-case); other characters are dropped. Polyphonic characters take their most
-/// common reading.
+/// The pinyin of a text: full (`shenfenzheng`) and initials (`sfz`), in each character's most
+/// common reading. Letters and digits are kept as they are (lower-case); other characters are
+/// dropped.
 pub fn spell(text: &str) -> (String, String) {
-    let mut full = String::new();
-    let mut initials = String::new();
-    for (c, py) in text.chars().zip(text.to_pinyin()) {
-        match py {
-            Some(p) => {
-                full.push_str(p.plain());
-                initials.push_str(p.first_letter());
+    spellings(text).swap_remove(0)
+}
+
+/// Most common readings can be wrong for a word (调处 is tiaochu, not diaochu): besides the usual
+/// spelling, each polyphonic character is also spelled in its other readings, one character at a
+/// time, up to a few spellings per text.
+pub fn spellings(text: &str) -> Vec<(String, String)> {
+    const MAX_SPELLINGS: usize = 6;
+    let chars: Vec<(char, Vec<pinyin::Pinyin>)> = text
+        .chars()
+        .zip(text.to_pinyin_multi())
+        .map(|(c, multi)| {
+            (
+                c,
+                multi.map(|m| m.into_iter().collect()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let render = |choice: Option<(usize, usize)>| {
+        let mut full = String::new();
+        let mut initials = String::new();
+        for (i, (c, readings)) in chars.iter().enumerate() {
+            let reading = match choice {
+                Some((at, r)) if at == i => readings.get(r),
+                _ => readings.first(),
+            };
+            match reading {
+                Some(p) => {
+                    full.push_str(p.plain());
+                    initials.push_str(p.first_letter());
+                }
+                None if c.is_ascii_alphanumeric() => {
+                    full.push(c.to_ascii_lowercase());
+                    initials.push(c.to_ascii_lowercase());
+                }
+                None => {}
             }
-            None if c.is_ascii_alphanumeric() => {
-                let lower = c.to_ascii_lowercase();
-                full.push(lower);
-                initials.push(lower);
+        }
+        (full, initials)
+    };
+    let mut out = vec![render(None)];
+    for (i, (_, readings)) in chars.iter().enumerate() {
+        for r in 1..readings.len() {
+            let spelled = render(Some((i, r)));
+            if out.len() < MAX_SPELLINGS && !out.contains(&spelled) {
+                out.push(spelled);
             }
-            None => {}
         }
     }
-    (full, initials)
+    out
 }
 
 /// The searchable columns of an item.
@@ -50,14 +83,15 @@ pub struct ItemSpelling {
 
 pub fn spell_item(guide: &Guide, department_name: &str) -> ItemSpelling {
     let (name_pinyin, name_initials) = spell(&guide.name);
-    let mut text = vec![
-        guide.name.to_lowercase(),
-        name_pinyin.clone(),
-        name_initials.clone(),
-    ];
+    let mut text = vec![guide.name.to_lowercase()];
+    for (full, initials) in spellings(&guide.name) {
+        text.extend([full, initials]);
+    }
     for keyword in &guide.keywords {
-        let (full, initials) = spell(keyword);
-        text.extend([keyword.to_lowercase(), full, initials]);
+        text.push(keyword.to_lowercase());
+        for (full, initials) in spellings(keyword) {
+            text.extend([full, initials]);
+        }
     }
     text.push(department_name.to_lowercase());
     text.push(guide.result_name.to_lowercase());
@@ -258,7 +292,7 @@ fn item_kind(code: &str) -> Option<ItemKind> {
 
 #[cfg(test)]
 mod tests {
-    use super::spell;
+    use super::{spell, spellings};
 
     #[test]
     fn chinese_is_spelled_in_full_pinyin_and_initials() {
@@ -269,6 +303,20 @@ mod tests {
         assert_eq!(
             spell("ICP备案（B2）"),
             ("icpbeianb2".into(), "icpbab2".into())
+        );
+    }
+
+    #[test]
+    fn polyphonic_characters_are_also_spelled_in_their_other_readings() {
+        let all = spellings("土地权属争议调处");
+        assert!(
+            all.iter().any(|(_, initials)| initials == "tdqszytc"),
+            "{all:?}"
+        );
+        assert!(spellings("银行").iter().any(|(full, _)| full == "yinhang"));
+        assert_eq!(
+            spellings("身份证")[0],
+            ("shenfenzheng".into(), "sfz".into())
         );
     }
 }

@@ -8,7 +8,7 @@ use super::super::entities::{department, form};
 use super::super::error::{ServiceError, ServiceResult};
 use super::super::files::{sha256_hex, FileStore};
 use super::forms::{sniff, to_file};
-use super::items::{all_rows, find_row, parse_guide, save_in};
+use super::items::{all_rows, current_guide, find_row, save_in};
 use super::Editor;
 use crate::domain::catalogue::{FormKind, Guide};
 use base64::Engine;
@@ -96,7 +96,7 @@ pub async fn export(
     let mut items = Vec::new();
     for row in all_rows(db).await? {
         items.push(ItemRecord {
-            guide: parse_guide(&row)?,
+            guide: current_guide(db, &row).await?,
             retired: row.retired,
         });
     }

@@ -1,4 +1,5 @@
-//! 事项 rows: the searchable columns of an item beside its whole guide as JSON.
+//! 事项 rows: the searchable and listed columns of an item. Its guide is the current version in
+//! `service_item_versions`.
 
 use sea_orm::entity::prelude::*;
 
@@ -25,7 +26,6 @@ pub struct Model {
     pub name_pinyin: String,
     pub name_initials: String,
     pub keywords: String,
-    pub guide: String,
     pub version: i32,
     pub retired: bool,
     pub retired_at: Option<DateTimeUtc>,
