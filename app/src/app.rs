@@ -79,6 +79,11 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Page titles are plain strings, read once: leptos_meta renders the <title> after the page's
+    // reactive owner may be gone on a busy server, so a closure there could touch a disposed
+    // signal (caught by the fifty-visitors HTTP test). A language switch changes the title on the
+    // next page load.
+    //
     // Every page is rendered completely before it is sent (SsrMode::Async), so it reads fully
     // without JavaScript, as an old township PC or a screen reader may need.
     view! {

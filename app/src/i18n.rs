@@ -82,7 +82,7 @@ pub struct I18n {
 
 impl I18n {
     pub fn get_locale(self) -> Locale {
-        self.locale.get()
+        self.locale.try_get().unwrap_or_default()
     }
 
     /// Switches the language and remembers it for the next visit.
@@ -101,8 +101,12 @@ impl I18n {
     }
 
     /// The text of `key` in the current language (tracked: a closure calling it re-runs on a switch).
+    ///
+    /// On the server, a page's title and meta closures can run after a busy server has already
+    /// disposed of that page's reactive owner (seen with 50 visitors at once); nothing of that
+    /// render is sent any more, so the default language stands in instead of a panic.
     pub fn tr(self, key: &str) -> &'static str {
-        text(self.locale.get(), key)
+        text(self.locale.try_get().unwrap_or_default(), key)
     }
 }
 
@@ -142,8 +146,14 @@ pub fn I18nContextProvider(children: Children) -> impl IntoView {
         locale: RwSignal::new(initial_locale()),
     };
     provide_context(i18n);
+    // leptos_meta writes <html> attributes after the page's reactive owner may be gone: on the
+    // server the value is read once; in the browser it follows the language switch.
+    #[cfg(feature = "ssr")]
+    let lang = i18n.get_locale().code();
+    #[cfg(not(feature = "ssr"))]
+    let lang = move || i18n.get_locale().code();
     view! {
-        <Html {..} lang=move || i18n.get_locale().code()/>
+        <Html {..} lang=lang/>
         {children()}
     }
     .into_any()

@@ -645,3 +645,34 @@ async fn only_administrators_edit_export_and_import_the_catalogue() {
     assert!(page.contains("第 3 版") && !page.contains("居民身份证换领（新）"));
     db.finish().await;
 }
+
+/// Many visitors at once: every page renders whole, and nothing reads a page's reactive state after
+/// that page is gone (a panic in a worker would fail the task).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalogue_pages_render_for_fifty_visitors_at_once() {
+    let (router, db) = catalogue_app().await;
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let router = router.clone();
+        tasks.push(tokio::spawn(async move {
+            let paths = [
+                "/guide?q=sfz",
+                "/guide/990100-QR-0001",
+                "/forms?department=gaj",
+                "/guide/NO-SUCH",
+            ];
+            for path in paths.iter().cycle().skip(i % 4).take(4) {
+                let (status, _, body) = send(&router, get(path)).await;
+                assert!(
+                    status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+                    "{path}: {status}"
+                );
+                assert!(body.contains("</html>"), "{path}: page cut short");
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("no render panicked");
+    }
+    db.finish().await;
+}

@@ -40,7 +40,7 @@ pub fn LoginPage() -> impl IntoView {
         message.map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     };
     view! {
-        <Title text=move || t_string!(i18n, login_title).to_string()/>
+        <Title text=t_string!(i18n, login_title).to_string()/>
         <section class="wrap auth-page">
             <div class="auth-card">
                 <h1>{t!(i18n, login_title)}</h1>

@@ -23,7 +23,7 @@ pub fn ChannelPage(channel: Channel) -> impl IntoView {
         Channel::Mailbox => t_string!(i18n, coming_mailbox),
     };
     view! {
-        <Title text=move || channel_name(i18n, channel)/>
+        <Title text=channel_name(i18n, channel)/>
         <div class="page-banner">
             <div class="wrap">
                 <nav class="breadcrumb" aria-label="breadcrumb">

@@ -21,7 +21,7 @@ pub fn FormsPage() -> impl IntoView {
     });
     let listing = Resource::new(move || params.get(), |(d, q)| list_forms(d, q));
     view! {
-        <Title text=move || t_string!(i18n, ch_forms).to_string()/>
+        <Title text=t_string!(i18n, ch_forms).to_string()/>
         <div class="page-banner">
             <div class="wrap">
                 <nav class="breadcrumb" aria-label="breadcrumb">
@@ -35,8 +35,10 @@ pub fn FormsPage() -> impl IntoView {
         </div>
         <div class="wrap forms-page">
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
-                {move || Suspend::new(async move {
-                    let (department, q) = params.get_untracked();
+                // Reactive values are read before the await: after it the page's owner may be gone.
+                {move || {
+                    let (department, q) = params.get();
+                    Suspend::new(async move {
                     match listing.await {
                         Ok(listing) => {
                             let total: usize = listing.groups.iter().map(|g| g.forms.len()).sum();
@@ -96,7 +98,7 @@ pub fn FormsPage() -> impl IntoView {
                         }
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
-                })}
+                })}}
             </Transition>
         </div>
     }

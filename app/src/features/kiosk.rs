@@ -29,7 +29,7 @@ fn tile_name(i18n: I18n, key: &str) -> String {
 pub fn KioskHome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, kiosk_title).to_string()/>
+        <Title text=t_string!(i18n, kiosk_title).to_string()/>
         <h1 class="kiosk-heading">{t!(i18n, kiosk_title)}</h1>
         <p class="kiosk-hint">{t!(i18n, kiosk_hint)}</p>
         <div class="kiosk-tiles">
@@ -54,7 +54,7 @@ pub fn KioskTile() -> impl IntoView {
     let key = move || params.read().get("tile").unwrap_or_default();
     let known = move || TILES.iter().any(|(k, _)| *k == key());
     view! {
-        <Title text=move || tile_name(i18n, &key())/>
+        <Title text=tile_name(i18n, &params.read_untracked().get("tile").unwrap_or_default())/>
         {move || {
             if known() {
                 view! {

@@ -12,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=move || t_string!(i18n, not_found_title).to_string()/>
+        <Title text=t_string!(i18n, not_found_title).to_string()/>
         <section class="wrap notice-page">
             <h1>{t!(i18n, not_found_title)}</h1>
             <p>{t!(i18n, not_found_text)}</p>

@@ -101,6 +101,10 @@ impl CareMode {
                 shell_class.to_string()
             }
         };
+        // leptos_meta writes <body> attributes after the page's reactive owner may be gone: on the
+        // server the class is read once; in the browser it follows the switch.
+        #[cfg(feature = "ssr")]
+        let class = class();
         view! { <Body {..} class=class/> }
     }
 }

@@ -450,8 +450,9 @@ pub fn ItemVersionPage() -> impl IntoView {
     view! {
         <StaffFrame section=StaffSection::Admin title="历史版本".to_string()>
             <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
                     let (code, v) = key();
+                    Suspend::new(async move {
                     match version.await {
                         Ok(g) => view! {
                             <p class="breadcrumb"><a href="/admin/items">"事项目录管理"</a>" › "<a href=format!("/admin/items/{code}")>{g.name.clone()}</a></p>
@@ -476,7 +477,7 @@ pub fn ItemVersionPage() -> impl IntoView {
                         .into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
-                })}
+                })}}
             </Transition>
         </StaffFrame>
     }

@@ -37,12 +37,13 @@ pub fn AdminItemsPage() -> impl IntoView {
                 <button type="submit" class="button">"搜索"</button>
             </form>
             <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let q = input.get().q.unwrap_or_default();
+                    Suspend::new(async move {
                     match results.await {
                         Ok(r) => {
                             let pages = r.pages();
                             let page = r.page;
-                            let q = input.get_untracked().q.unwrap_or_default();
                             view! {
                                 <p class="result-summary">{format!("共 {} 个事项（含已停止办理）", r.total)}</p>
                                 <div class="table-wrap">
@@ -78,7 +79,7 @@ pub fn AdminItemsPage() -> impl IntoView {
                         }
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
-                })}
+                })}}
             </Transition>
             <section class="admin-panel">
                 <h2>"导入与导出"</h2>

@@ -20,17 +20,20 @@ pub fn GuideDetailPage() -> impl IntoView {
     let guide = Resource::new(code, get_guide);
     view! {
         <Transition fallback=move || view! { <p class="wrap loading">{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
+            // Reactive values are read before the await: after it the page's owner may be gone.
+            {move || {
+                let code = code();
+                Suspend::new(async move {
                 match guide.await {
                     Ok(Some(detail)) if detail.retired => view! { <Retired detail=detail/> }.into_any(),
                     Ok(Some(detail)) => view! { <GuideView detail=detail/> }.into_any(),
-                    Ok(None) => view! { <UnknownItem code=code()/> }.into_any(),
+                    Ok(None) => view! { <UnknownItem code=code/> }.into_any(),
                     Err(e) => view! {
                         <section class="wrap notice-page"><p class="form-error" role="alert">{e.to_string()}</p></section>
                     }
                     .into_any(),
                 }
-            })}
+            })}}
         </Transition>
     }
     .into_any()

@@ -85,7 +85,7 @@ pub fn GuideListPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, ch_guide).to_string()/>
+        <Title text=t_string!(i18n, ch_guide).to_string()/>
         <div class="page-banner">
             <div class="wrap">
                 <nav class="breadcrumb" aria-label="breadcrumb">
@@ -112,12 +112,16 @@ pub fn GuideListPage() -> impl IntoView {
         </div>
         <div class="wrap guide-layout">
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match results.await {
-                        Ok(r) => view! { <Catalogue results=r filters=filters.get_untracked()/> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
+                // Reactive values are read before the await: after it the page's owner may be gone.
+                {move || {
+                    let f = filters.get();
+                    Suspend::new(async move {
+                        match results.await {
+                            Ok(r) => view! { <Catalogue results=r filters=f/> }.into_any(),
+                            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                        }
+                    })
+                }}
             </Transition>
         </div>
     }
