@@ -12,7 +12,7 @@ use crate::domain::catalogue::FormKind;
 use crate::domain::catalogue_read::{FormFile, ItemForms};
 use crate::domain::search::like_pattern;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -282,7 +282,35 @@ pub async fn listing(
     let q: Option<String> = q
         .map(|q| q.trim().chars().take(50).collect::<String>().to_lowercase())
         .filter(|q| !q.is_empty());
-    let mut items = service_item::Entity::find().filter(service_item::Column::Retired.eq(false));
+    let mut forms = form::Entity::find().filter(form::Column::Retired.eq(false));
+    if let Some(q) = &q {
+        let pattern = || LikeExpr::new(like_pattern(q)).escape('\\');
+        // A form matches by its own title, or by its item's name, keywords and their pinyin.
+        forms = forms.filter(
+            Condition::any()
+                .add(Expr::col(form::Column::Title).like(pattern()))
+                .add(
+                    form::Column::ItemCode.in_subquery(
+                        Query::select()
+                            .column(service_item::Column::Code)
+                            .from(service_item::Entity)
+                            .and_where(Expr::col(service_item::Column::SearchText).like(pattern()))
+                            .to_owned(),
+                    ),
+                ),
+        );
+    }
+    let forms = forms.order_by_asc(form::Column::Id).all(db).await?;
+    // Only the items that have forms are read, not the whole catalogue.
+    let codes: Vec<String> = forms
+        .iter()
+        .map(|f| f.item_code.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut items = service_item::Entity::find()
+        .filter(service_item::Column::Retired.eq(false))
+        .filter(service_item::Column::Code.is_in(codes));
     if let Some(d) = department {
         items = items.filter(service_item::Column::DepartmentCode.eq(d));
     }
@@ -292,22 +320,6 @@ pub async fn listing(
         .into_iter()
         .map(|i| (i.code.clone(), i))
         .collect();
-    let mut forms = form::Entity::find().filter(form::Column::Retired.eq(false));
-    if let Some(q) = &q {
-        let pattern = || LikeExpr::new(like_pattern(q)).escape('\\');
-        // The item's name is in its search text; a form matches by its own title too.
-        let matching_items: Vec<String> = items
-            .values()
-            .filter(|i| i.search_text.contains(q.as_str()))
-            .map(|i| i.code.clone())
-            .collect();
-        forms = forms.filter(
-            Condition::any()
-                .add(Expr::col(form::Column::Title).like(pattern()))
-                .add(form::Column::ItemCode.is_in(matching_items)),
-        );
-    }
-    let forms = forms.order_by_asc(form::Column::Id).all(db).await?;
     let departments: HashMap<String, (i32, String)> = department::Entity::find()
         .all(db)
         .await?
