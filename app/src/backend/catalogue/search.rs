@@ -24,11 +24,16 @@ pub fn spell(text: &str) -> (String, String) {
     spellings(text).swap_remove(0)
 }
 
-/// Most common readings can be wrong for a word (调处 is tiaochu, not diaochu): besides the usual
-/// spelling, each polyphonic character is also spelled in its other readings, one character at a
-/// time, up to a few spellings per text.
+/// Polyphonic characters common in the names of services whose usual reading can be the wrong one
+/// for the word (调处 tiaochu, 银行 yinhang, 重新 chongxin, 还贷 huandai). Other characters keep
+/// their most common reading: the dictionary's rare readings (居 ji, 身 juan) would only add noise
+/// to every search.
+const POLYPHONES: &str = "行重长乐调还藏朝传差曾都省降区单解会少种供处系称量率便更";
+
+/// Besides the usual spelling, each character of `POLYPHONES` is also spelled in its other
+/// readings, one character at a time, up to a few spellings per text.
 pub fn spellings(text: &str) -> Vec<(String, String)> {
-    const MAX_SPELLINGS: usize = 6;
+    const MAX_SPELLINGS: usize = 4;
     let chars: Vec<(char, Vec<pinyin::Pinyin>)> = text
         .chars()
         .zip(text.to_pinyin_multi())
@@ -62,7 +67,10 @@ pub fn spellings(text: &str) -> Vec<(String, String)> {
         (full, initials)
     };
     let mut out = vec![render(None)];
-    for (i, (_, readings)) in chars.iter().enumerate() {
+    for (i, (c, readings)) in chars.iter().enumerate() {
+        if !POLYPHONES.contains(*c) {
+            continue;
+        }
         for r in 1..readings.len() {
             let spelled = render(Some((i, r)));
             if out.len() < MAX_SPELLINGS && !out.contains(&spelled) {
