@@ -171,33 +171,51 @@ pub async fn search(
             .await?;
         (total, rows)
     } else {
-        // Searching: every match is ranked, then paged.
-        let mut rows = select.all(db).await?;
-        let total = rows.len() as u64;
-        let mut ranked: Vec<(u32, service_item::Model)> = rows
-            .drain(..)
-            .map(|row| {
-                let keywords: Vec<String> = row.keywords.split(' ').map(str::to_string).collect();
+        // Searching: every match is ranked by the few columns ranking needs, then only the
+        // page's rows are read whole ("证" matches half the catalogue).
+        let candidates: Vec<(i32, String, String, String, String, String)> = select
+            .select_only()
+            .columns([
+                service_item::Column::Id,
+                service_item::Column::Code,
+                service_item::Column::Name,
+                service_item::Column::NamePinyin,
+                service_item::Column::NameInitials,
+                service_item::Column::Keywords,
+            ])
+            .into_tuple()
+            .all(db)
+            .await?;
+        let total = candidates.len() as u64;
+        let mut ranked: Vec<(u32, &str, i32)> = candidates
+            .iter()
+            .map(|(id, code, name, pinyin, initials, keywords)| {
+                let keywords: Vec<String> = keywords.split(' ').map(str::to_string).collect();
                 let rank = score(
                     &query.terms,
                     &Spelling {
-                        name: &row.name,
+                        name,
                         keywords: &keywords,
-                        name_pinyin: &row.name_pinyin,
-                        name_initials: &row.name_initials,
+                        name_pinyin: pinyin,
+                        name_initials: initials,
                     },
                 );
-                (rank, row)
+                (rank, code.as_str(), *id)
             })
             .collect();
-        ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
-        let page = ranked
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let ids: Vec<i32> = ranked
             .into_iter()
             .skip(query.offset() as usize)
             .take(query.per_page as usize)
-            .map(|(_, row)| row)
+            .map(|(_, _, id)| id)
             .collect();
-        (total, page)
+        let mut rows = service_item::Entity::find()
+            .filter(service_item::Column::Id.is_in(ids.clone()))
+            .all(db)
+            .await?;
+        rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+        (total, rows)
     };
     let items = rows
         .into_iter()
