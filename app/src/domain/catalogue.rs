@@ -229,6 +229,24 @@ pub struct MaterialSpec {
     pub sample: Option<String>,
 }
 
+impl MaterialSpec {
+    /// A blank row (one paper original, required, from the applicant), as an editor offers it.
+    pub fn empty() -> MaterialSpec {
+        MaterialSpec {
+            code: String::new(),
+            name: String::new(),
+            source: MaterialSource::Applicant,
+            originals: 1,
+            copies: 0,
+            medium: Medium::Paper,
+            required: true,
+            note: String::new(),
+            blank_form: None,
+            sample: None,
+        }
+    }
+}
+
 /// 收费: standard and legal basis. An item without one is 不收费.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fee {
@@ -550,13 +568,7 @@ pub(crate) mod tests {
                 code: "m1".into(),
                 name: "原居民身份证".into(),
                 source: MaterialSource::Government,
-                originals: 1,
-                copies: 0,
-                medium: Medium::Paper,
-                required: true,
-                note: String::new(),
-                blank_form: None,
-                sample: None,
+                ..MaterialSpec::empty()
             }],
             procedure: vec![ProcedureStage {
                 name: "申请".into(),

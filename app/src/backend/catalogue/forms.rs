@@ -14,8 +14,8 @@ use crate::domain::search::like_pattern;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -147,22 +147,21 @@ pub async fn add(
             "同一文件已作为本事项的表格上传过".into(),
         ));
     }
-    let row = form::ActiveModel {
-        code: Set(code.clone()),
-        item_code: Set(item.code.clone()),
-        kind: Set(new.kind.code().to_string()),
-        filename: Set(safe_filename(&title, ext)),
-        title: Set(title.clone()),
-        content_type: Set(content_type.to_string()),
-        sha256: Set(sha),
-        size: Set(size),
-        downloads: Set(0),
-        retired: Set(false),
-        created_at: Set(now),
-        created_by: Set(editor.name.clone()),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let row = insert_row(
+        &txn,
+        FormRow {
+            code: code.clone(),
+            item_code: item.code.clone(),
+            kind: new.kind,
+            filename: safe_filename(&title, ext),
+            title: title.clone(),
+            content_type,
+            sha256: sha,
+            size,
+        },
+        editor,
+        now,
+    )
     .await?;
     audit::append(
         &txn,
@@ -204,6 +203,43 @@ pub async fn add(
     }
     txn.commit().await?;
     Ok(to_file(row))
+}
+
+/// A stored file's row, as an upload and an import write it.
+pub(super) struct FormRow {
+    pub code: String,
+    pub item_code: String,
+    pub kind: FormKind,
+    pub title: String,
+    pub filename: String,
+    pub content_type: &'static str,
+    pub sha256: String,
+    pub size: i64,
+}
+
+pub(super) async fn insert_row(
+    txn: &DatabaseTransaction,
+    row: FormRow,
+    editor: &Editor,
+    now: DateTime<Utc>,
+) -> ServiceResult<form::Model> {
+    Ok(form::ActiveModel {
+        code: Set(row.code),
+        item_code: Set(row.item_code),
+        kind: Set(row.kind.code().to_string()),
+        title: Set(row.title),
+        filename: Set(row.filename),
+        content_type: Set(row.content_type.to_string()),
+        sha256: Set(row.sha256),
+        size: Set(row.size),
+        downloads: Set(0),
+        retired: Set(false),
+        created_at: Set(now),
+        created_by: Set(editor.name.clone()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
 }
 
 /// 停用 a form: it disappears from downloads and guides; its row and bytes are kept.

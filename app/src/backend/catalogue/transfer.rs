@@ -7,7 +7,7 @@ use super::super::departments::{self, NewDepartment};
 use super::super::entities::{department, form};
 use super::super::error::{ServiceError, ServiceResult};
 use super::super::files::{sha256_hex, FileStore};
-use super::forms::{sniff, to_file};
+use super::forms::{insert_row, sniff, to_file, FormRow};
 use super::items::{all_rows, current_guide, find_row, save_in};
 use super::Editor;
 use crate::domain::catalogue::{FormKind, Guide};
@@ -242,22 +242,21 @@ pub async fn import(
             )));
         }
         let (stem, ext) = f.filename.rsplit_once('.').unwrap_or((&f.filename, "pdf"));
-        form::ActiveModel {
-            code: Set(f.code.clone()),
-            item_code: Set(f.item_code.to_ascii_uppercase()),
-            kind: Set(f.kind.code().to_string()),
-            title: Set(f.title.chars().take(200).collect()),
-            filename: Set(super::forms::safe_filename(stem, ext)),
-            content_type: Set(content_type.to_string()),
-            sha256: Set(sha),
-            size: Set(size),
-            downloads: Set(0),
-            retired: Set(false),
-            created_at: Set(now),
-            created_by: Set(editor.name.clone()),
-            ..Default::default()
-        }
-        .insert(&txn)
+        insert_row(
+            &txn,
+            FormRow {
+                code: f.code.clone(),
+                item_code: f.item_code.to_ascii_uppercase(),
+                kind: f.kind,
+                title: f.title.chars().take(200).collect(),
+                filename: super::forms::safe_filename(stem, ext),
+                content_type,
+                sha256: sha,
+                size,
+            },
+            editor,
+            now,
+        )
         .await?;
         report.forms_added += 1;
     }

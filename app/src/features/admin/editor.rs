@@ -134,18 +134,7 @@ fn Editor(editor: ItemEditor) -> impl IntoView {
         (false, false) => "",
     };
     let mut materials = g.materials.clone();
-    materials.extend((0..SPARE_MATERIALS).map(|_| MaterialSpec {
-        code: String::new(),
-        name: String::new(),
-        source: MaterialSource::Applicant,
-        originals: 1,
-        copies: 0,
-        medium: Medium::Paper,
-        required: true,
-        note: String::new(),
-        blank_form: None,
-        sample: None,
-    }));
+    materials.extend((0..SPARE_MATERIALS).map(|_| MaterialSpec::empty()));
     let mut stages = g.procedure.clone();
     stages.extend((0..SPARE_STAGES).map(|_| ProcedureStage {
         name: String::new(),
