@@ -101,6 +101,58 @@ test.describe('办事指南 and 表格下载', () => {
   });
 });
 
+test('an administrator creates an item, uploads its blank form, and citizens find both', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await loginAs(page, 'admin1');
+  await page.goto('/admin/items');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: '新建事项' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('新建事项');
+  await waitForHydration(page);
+  await page.locator('input[name="form[code]"]').fill('990100-GG-0901');
+  await page.locator('input[name="form[name]"]').fill('老年人优待证办理');
+  await page.locator('select[name="form[department]"]').selectOption('mzj');
+  await page.locator('select[name="form[item_type]"]').selectOption('public_service');
+  await page.locator('select[name="form[audience]"]').selectOption('person');
+  await page.locator('input[name="form[keywords]"]').fill('老年证、优待证');
+  await page.locator('textarea[name="form[legal_basis]"]').fill('《中华人民共和国老年人权益保障法》');
+  await page.locator('textarea[name="form[conditions]"]').fill('年满 60 周岁的示范市户籍居民');
+  await page.locator('input[name="form[materials][0][name]"]').fill('老年人优待证申请表');
+  await page.locator('input[name="form[location]"]').fill('示范市市民服务中心一楼 民政窗口');
+  await page.locator('input[name="form[consult_phone]"]').fill('0000-2345678');
+  await page.locator('input[name="form[result_name]"]').fill('示范市老年人优待证');
+  await page.getByRole('button', { name: '保存', exact: true }).click();
+  await expect(page).toHaveURL(/\/admin\/items\/990100-GG-0901$/);
+  await expect(page.locator('.admin-head h1')).toHaveText('编辑：老年人优待证办理');
+
+  // Upload its blank form: a PDF, linked to material m1.
+  await page.locator('.upload-form select[name="kind"]').selectOption('blank');
+  await page.locator('.upload-form select[name="material_code"]').selectOption('m1');
+  await page.locator('.upload-form input[name="title"]').fill('老年人优待证申请表');
+  await page.locator('.upload-form input[name="file"]').setInputFiles({
+    name: 'form.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'),
+  });
+  await page.getByRole('button', { name: '上传' }).click();
+  await expect(page.locator('.flash-ok')).toContainText('已上传《老年人优待证申请表》');
+  // A file that is not a form is refused with the reason, and nothing else changes.
+  await page.locator('.upload-form input[name="title"]').fill('不是表格');
+  await page.locator('.upload-form input[name="file"]').setInputFiles({
+    name: 'evil.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('<script>alert(1)</script>'),
+  });
+  await page.getByRole('button', { name: '上传' }).click();
+  await expect(page.getByRole('alert')).toContainText('只能上传 PDF');
+  await page.screenshot({ path: `${SCREENS}/admin-item-created.png`, fullPage: true });
+
+  await page.goto('/guide?q=lnr');
+  await expect(page.locator('.item-card h3', { hasText: '老年人优待证办理' })).toBeVisible();
+  await page.goto('/guide/990100-GG-0901');
+  await expect(page.locator('.material-forms a', { hasText: '老年人优待证申请表' })).toBeVisible();
+});
+
 test.describe('catalogue pages in four modes', () => {
   const modes = [
     { name: 'desktop', width: 1366, height: 900, care: false, touch: false },
