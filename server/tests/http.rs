@@ -417,6 +417,30 @@ async fn the_guide_page_shows_every_element_of_the_guide() {
     for text in expected {
         assert!(body.contains(&text), "guide page lacks {text}");
     }
+    // The labels follow the visitor's language; the guide's own text is the department's Chinese.
+    for (lang, labels) in [
+        (
+            "en",
+            [
+                "Documents to bring",
+                "Statutory time limit",
+                "Anywhere in the country",
+            ],
+        ),
+        ("zh-TW", ["申請材料", "法定辦結時限", "跨省通辦"]),
+    ] {
+        let req = Request::get("/guide/990100-QR-0001")
+            .header(header::HOST, "portal.test")
+            .header(header::COOKIE, format!("yz_lang={lang}"))
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = send(&router, req).await;
+        assert_eq!(status, StatusCode::OK);
+        for label in labels {
+            assert!(body.contains(label), "{lang}: lacks {label}");
+        }
+        assert!(body.contains(&g.name));
+    }
     db.finish().await;
 }
 
