@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod catalogue_read;
 pub mod channel;
 pub mod clock;
+pub mod identity;
 pub mod password;
 pub mod process;
 pub mod role;
