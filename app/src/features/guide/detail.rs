@@ -111,7 +111,7 @@ fn GuideView(detail: GuideDetail) -> impl IntoView {
                 </nav>
                 <h1>{g.name.clone()}</h1>
                 <p class="guide-meta">
-                    <span>{t!(i18n, g_code)}"："{code.clone()}</span>
+                    <span>{t!(i18n, g_code)}" "{code.clone()}</span>
                     <span>{move || labels::item_type(i18n, g.item_type)}</span>
                     <span>{detail.department.name.clone()}</span>
                     <span class="guide-version">
