@@ -61,15 +61,7 @@ type ApiResult<T> = Result<T, ApiError>;
 
 /// The signed-in account of a browser request (session cookie), if any.
 pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> ApiResult<Option<Account>> {
-    let token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE_NAME)
-        .map(|(_, v)| v.to_string());
-    match token {
+    match app::api::context::cookie(headers, COOKIE_NAME) {
         Some(token) => Ok(auth::resume(&state.db, &token, chrono::Utc::now()).await?),
         None => Ok(None),
     }

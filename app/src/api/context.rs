@@ -48,8 +48,12 @@ pub fn state() -> Result<AppState, AppError> {
 /// A cookie's value from the request, if sent.
 pub fn request_cookie(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    cookie(&parts.headers, name)
+}
+
+/// A cookie's value from request headers (also for the plain axum handlers of the REST API).
+pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -8,4 +8,4 @@ pub mod site;
 pub mod staff;
 
 #[cfg(feature = "ssr")]
-pub(crate) mod context;
+pub mod context;

@@ -10,7 +10,7 @@ use super::items::{current_guide, find_row, save_in};
 use super::Editor;
 use crate::domain::catalogue::FormKind;
 use crate::domain::catalogue_read::{FormFile, ItemForms};
-use crate::domain::search::like_pattern;
+use crate::domain::search::{like_pattern, QUERY_MAX_CHARS};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
@@ -316,7 +316,13 @@ pub async fn listing(
     q: Option<&str>,
 ) -> ServiceResult<Vec<ItemForms>> {
     let q: Option<String> = q
-        .map(|q| q.trim().chars().take(50).collect::<String>().to_lowercase())
+        .map(|q| {
+            q.trim()
+                .chars()
+                .take(QUERY_MAX_CHARS)
+                .collect::<String>()
+                .to_lowercase()
+        })
         .filter(|q| !q.is_empty());
     let mut forms = form::Entity::find().filter(form::Column::Retired.eq(false));
     if let Some(q) = &q {

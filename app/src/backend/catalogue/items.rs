@@ -7,10 +7,10 @@ use super::super::departments;
 use super::super::entities::{form, item_topic, service_item, service_item_version};
 use super::super::error::{ServiceError, ServiceResult};
 use super::super::processes;
-use super::search::{spell_item, summary};
+use super::search::{department_info, spell_item};
 use super::Editor;
 use crate::domain::catalogue::{Guide, ItemCode};
-use crate::domain::catalogue_read::{DepartmentInfo, GuideDetail, ItemSummary, VersionInfo};
+use crate::domain::catalogue_read::{GuideDetail, VersionInfo};
 use crate::domain::process::{ItemKind, ProcessDefinition, Step};
 use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
@@ -381,14 +381,7 @@ pub async fn detail(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Opti
     let guide = current_guide(db, &row).await?;
     let department = departments::find_by_code(db, &row.department_code)
         .await?
-        .map(|d| DepartmentInfo {
-            code: d.code,
-            name: d.name,
-            short_name: d.short_name,
-            phone: d.phone,
-            address: d.address,
-            item_count: 0,
-        })
+        .map(|d| department_info(d, 0))
         .ok_or_else(|| ServiceError::Internal(format!("item {}: no department", row.code)))?;
     let forms = super::forms::of_item(db, &row.code, false).await?;
     Ok(Some(GuideDetail {
@@ -399,21 +392,6 @@ pub async fn detail(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Opti
         updated_at: row.updated_at,
         retired: row.retired,
     }))
-}
-
-/// The item's summary for administrators, retired or not.
-pub async fn summary_of(
-    db: &impl ConnectionTrait,
-    code: &str,
-) -> ServiceResult<Option<ItemSummary>> {
-    let Some(row) = find_row(db, code).await? else {
-        return Ok(None);
-    };
-    let name = departments::find_by_code(db, &row.department_code)
-        .await?
-        .map(|d| d.name)
-        .unwrap_or_default();
-    summary(row, &name).map(Some)
 }
 
 /// Every version of a guide, newest first.

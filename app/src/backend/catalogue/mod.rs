@@ -35,12 +35,8 @@ impl Editor {
         now: DateTime<Utc>,
     ) -> AuditEntry {
         AuditEntry {
-            at: now,
             actor_user_id: self.user_id,
-            actor: self.name.clone(),
-            action: action.to_string(),
-            target,
-            detail,
+            ..AuditEntry::by(&self.name, action, target, detail, now)
         }
     }
 }

@@ -136,15 +136,23 @@ pub async fn departments(db: &impl ConnectionTrait) -> ServiceResult<Vec<Departm
         .all(db)
         .await?
         .into_iter()
-        .map(|d| DepartmentInfo {
-            item_count: counts.get(&d.code).copied().unwrap_or(0) as u32,
-            code: d.code,
-            name: d.name,
-            short_name: d.short_name,
-            phone: d.phone,
-            address: d.address,
+        .map(|d| {
+            let count = counts.get(&d.code).copied().unwrap_or(0) as u32;
+            department_info(d, count)
         })
         .collect())
+}
+
+/// A department row as pages show it.
+pub(super) fn department_info(d: department::Model, item_count: u32) -> DepartmentInfo {
+    DepartmentInfo {
+        code: d.code,
+        name: d.name,
+        short_name: d.short_name,
+        phone: d.phone,
+        address: d.address,
+        item_count,
+    }
 }
 
 /// One page of items matching `query`. Retired items only when `include_retired` (administrators).
