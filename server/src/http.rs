@@ -15,15 +15,24 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{
+    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
+};
 use serde::Deserialize;
+use std::sync::LazyLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+/// The page routes, generated once per process. Generating them runs the app with resource loading
+/// switched off by a process-wide flag (leptos_server's `SuppressResourceLoad`): a page whose data
+/// began loading in that window would wait forever (leptos issue 4773). Generating them once, before
+/// any router exists, closes the window for tests that build several routers at once.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 /// Builds the whole application router around `state`.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let page_state = state.clone();
     let fallback_state = state.clone();
     let fn_state = state.clone();
