@@ -7,6 +7,7 @@ mod m20261123_000001_departments_users_roles;
 mod m20261123_000002_calendar_years;
 mod m20261123_000003_applications;
 mod m20261130_000004_catalogue;
+mod m20261130_000005_online_applications;
 
 pub use m20261123_000001_departments_users_roles::GENESIS_HASH;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_calendar_years::Migration),
             Box::new(m20261123_000003_applications::Migration),
             Box::new(m20261130_000004_catalogue::Migration),
+            Box::new(m20261130_000005_online_applications::Migration),
         ]
     }
 }

@@ -136,6 +136,7 @@ pub async fn create_user(settings: &Settings, args: CreateUser) -> Result<(), Cl
             password: args.password,
             email: args.email,
             mobile: args.mobile,
+            identity: Default::default(),
         },
         "cli",
         chrono::Utc::now(),
@@ -314,6 +315,7 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         db: conn,
         site: Arc::new(settings.site.clone()),
         environment: settings.environment,
+        region_code: settings.region_code.clone(),
         files: Arc::new(LocalFiles::new(settings.files_dir())),
         leptos_options: leptos_options(&settings),
     };

@@ -34,6 +34,7 @@ async fn app() -> (Router, TestDb) {
         db: test_db.db.clone(),
         site: Arc::new(SiteInfo::default()),
         environment: Environment::Development,
+        region_code: "990100".into(),
         files: Arc::new(LocalFiles::new(files_dir())),
         leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
     };

@@ -69,9 +69,14 @@ pub async fn login(
             return Err(AppError::BadCredentials);
         }
         let state = context::state()?;
-        let logged_in =
-            crate::backend::auth::login(&state.db, &username, &password, chrono::Utc::now())
-                .await?;
+        let logged_in = crate::backend::auth::login(
+            &state.db,
+            &username,
+            &password,
+            &context::client(),
+            chrono::Utc::now(),
+        )
+        .await?;
         context::set_session_cookie(&logged_in.token, state.environment);
         Ok(CurrentUser::from(logged_in.account))
     };
@@ -100,9 +105,14 @@ pub async fn logout() -> Result<(), AppError> {
     use super::context;
     let state = context::state().map_err(context::fail)?;
     if let Some(token) = context::request_cookie(crate::backend::sessions::COOKIE_NAME) {
-        crate::backend::auth::logout(&state.db, &token, chrono::Utc::now())
-            .await
-            .map_err(|e| context::fail(e.into()))?;
+        crate::backend::auth::logout(
+            &state.db,
+            &token,
+            crate::backend::auth::LogoutScope::ThisDevice,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|e| context::fail(e.into()))?;
     }
     context::clear_session_cookie();
     leptos_axum::redirect("/");

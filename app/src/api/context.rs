@@ -5,6 +5,7 @@ use super::error::AppError;
 use crate::backend::auth::{self, Account};
 use crate::backend::sessions::COOKIE_NAME;
 use crate::backend::state::{AppState, Environment};
+use crate::backend::throttle::Client;
 use crate::domain::role::Role;
 use http::header::{HeaderValue, COOKIE, SET_COOKIE};
 use leptos::prelude::*;
@@ -61,6 +62,32 @@ pub fn cookie(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
+}
+
+/// The device cookie: a random id per browser, so that failures are counted per device even where
+/// a whole service hall shares one address. Set by the server's middleware.
+pub const DEVICE_COOKIE: &str = "yz_device";
+
+/// A well-formed device id (32 hex characters), as the middleware makes them.
+pub fn is_device_id(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Where the request came from, for throttling: its device cookie and peer address.
+pub fn client_of(headers: &http::HeaderMap, extensions: &http::Extensions) -> Client {
+    Client {
+        device: cookie(headers, DEVICE_COOKIE).filter(|d| is_device_id(d)),
+        address: extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string()),
+    }
+}
+
+/// The client of the current server function call.
+pub fn client() -> Client {
+    use_context::<http::request::Parts>()
+        .map(|parts| client_of(&parts.headers, &parts.extensions))
+        .unwrap_or_default()
 }
 
 /// The signed-in account, or `None` for a visitor.

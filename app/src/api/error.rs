@@ -26,6 +26,12 @@ pub enum AppError {
     Conflict(String),
     #[error("未找到相关记录")]
     NotFound,
+    /// Too many failed attempts from this device or address.
+    #[error("尝试次数过多，请 {0} 分钟后再试")]
+    Throttled(i64),
+    /// What to correct, field by field (field name → message); shown next to each field.
+    #[error("请按提示修改标出的内容")]
+    Fields(std::collections::BTreeMap<String, String>),
     #[error("系统繁忙，请稍后再试。您已保存的内容不会丢失")]
     Internal,
     /// The request did not reach the function (network, encoding): worded for the citizen.
@@ -44,6 +50,8 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::NotFound => "not_found",
+            AppError::Throttled(_) => "throttled",
+            AppError::Fields(_) => "invalid_fields",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
         }
@@ -60,6 +68,8 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::NotFound => 404,
+            AppError::Throttled(_) => 429,
+            AppError::Fields(_) => 422,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,
         }
@@ -91,6 +101,8 @@ impl From<crate::backend::error::ServiceError> for AppError {
             S::NotFound => AppError::NotFound,
             S::Forbidden(_) => AppError::Forbidden,
             S::Refused(msg) => AppError::Invalid(msg),
+            S::Throttled(minutes) => AppError::Throttled(minutes),
+            S::Fields(problems) => AppError::Fields(problems),
             S::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 AppError::Internal

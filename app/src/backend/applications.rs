@@ -4,8 +4,11 @@
 //! and the audit log grow in the same transaction.
 
 use super::audit::{self, AuditEntry};
-use super::entities::{application, application_event, clock, suspension};
+use super::entities::{
+    application, application_event, application_material, clock, suspension, upload,
+};
 use super::error::{ServiceError, ServiceResult};
+use super::notify;
 use super::processes;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::{self, Card, YELLOW_WITHIN_WORKING_DAYS};
@@ -62,6 +65,16 @@ pub struct ActionInput {
     pub extension_days: Option<u32>,
     /// The assisting department answering (协办意见) or deemed to consent.
     pub branch: Option<String>,
+    /// Materials handed in with the action (补正 materials with a resubmission).
+    pub materials: Vec<NewMaterial>,
+}
+
+/// A material attached to a case: one of the guide's materials, as an upload of the applicant.
+#[derive(Debug, Clone)]
+pub struct NewMaterial {
+    pub code: String,
+    pub name: String,
+    pub upload: upload::Model,
 }
 
 /// One clock of a case as shown to people: what it is, when it ends and why.
@@ -135,15 +148,64 @@ pub async fn submit(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ServiceResult<application::Model> {
-    let transition =
-        workflow::check(State::Draft, Action::Submit, &caller.actors).map_err(workflow_error)?;
     let def = processes::find(db, item_code).await?.ok_or_else(|| {
         ServiceError::Invalid(format!("事项 {item_code} 尚未配置办理流程，暂不能申请"))
     })?;
-    let definition =
-        serde_json::to_string(&def).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let txn = db.begin().await?;
-    let case_no = next_case_no(&txn, region_code, today).await?;
+    let app = create_case(
+        &txn,
+        cal,
+        region_code,
+        &def,
+        caller,
+        NewCase {
+            item_code,
+            applicant_name,
+            form,
+            materials: &[],
+        },
+        today,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(app)
+}
+
+/// What a new case is made of.
+pub struct NewCase<'a> {
+    pub item_code: &'a str,
+    pub applicant_name: &'a str,
+    pub form: serde_json::Value,
+    pub materials: &'a [NewMaterial],
+}
+
+/// 查询密码: eight random digits, easy to type on a kiosk keypad; lookups are throttled.
+fn new_query_code() -> String {
+    use rand::Rng;
+    let n: u32 = rand::rngs::OsRng.gen_range(0..100_000_000);
+    format!("{n:08}")
+}
+
+/// Writes a submitted case inside `txn`: its number and query code, its materials (round 1), the
+/// acceptance clock, the event (which tells the applicant) and the audit entry.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_case(
+    txn: &DatabaseTransaction,
+    cal: &WorkCalendar,
+    region_code: &str,
+    def: &ProcessDefinition,
+    caller: &Caller,
+    new: NewCase<'_>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<application::Model> {
+    let transition =
+        workflow::check(State::Draft, Action::Submit, &caller.actors).map_err(workflow_error)?;
+    let definition =
+        serde_json::to_string(def).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let (item_code, applicant_name, form) = (new.item_code, new.applicant_name, new.form);
+    let case_no = next_case_no(txn, region_code, today).await?;
     let app = application::ActiveModel {
         case_no: Set(case_no),
         item_code: Set(item_code.to_string()),
@@ -156,22 +218,24 @@ pub async fn submit(
         form: Set(form.to_string()),
         created_at: Set(now),
         updated_at: Set(now),
+        query_code: Set(new_query_code()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
+    add_materials(txn, app.id, new.materials, now).await?;
     apply_clock_effect(
-        &txn,
+        txn,
         cal,
         &app,
-        &def,
+        def,
         transition.clock,
         &ActionInput::default(),
         today,
     )
     .await?;
     record(
-        &txn,
+        txn,
         &app,
         caller,
         Action::Submit,
@@ -181,8 +245,43 @@ pub async fn submit(
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(app)
+}
+
+/// Adds materials to a case as the next round (1 = with the application, 2… = supplements).
+async fn add_materials(
+    txn: &DatabaseTransaction,
+    app_id: i32,
+    materials: &[NewMaterial],
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    if materials.is_empty() {
+        return Ok(());
+    }
+    let last = application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.eq(app_id))
+        .order_by_desc(application_material::Column::Round)
+        .one(txn)
+        .await?
+        .map_or(0, |m| m.round);
+    for m in materials {
+        application_material::ActiveModel {
+            application_id: Set(app_id),
+            round: Set(last + 1),
+            material_code: Set(m.code.clone()),
+            material_name: Set(m.name.chars().take(200).collect()),
+            upload_id: Set(m.upload.id),
+            sha256: Set(m.upload.sha256.clone()),
+            size: Set(m.upload.size),
+            content_type: Set(m.upload.content_type.clone()),
+            file_name: Set(m.upload.file_name.clone()),
+            added_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Takes `action` on the case, if the table allows it for `caller` and nobody changed the case
@@ -200,6 +299,13 @@ pub async fn act(
     now: DateTime<Utc>,
 ) -> ServiceResult<application::Model> {
     let app = find(db, case_no).await?.ok_or(ServiceError::NotFound)?;
+    // An applicant acts only on their own cases; another person's case does not exist for them.
+    if !caller.is_staff()
+        && caller.actors.contains(&Actor::Applicant)
+        && app.applicant_user_id != caller.user_id
+    {
+        return Err(ServiceError::NotFound);
+    }
     let from = state_of(&app)?;
     let transition = workflow::check(from, action, &caller.actors).map_err(workflow_error)?;
     if app.version != expected_version {
@@ -248,6 +354,7 @@ pub async fn act(
         ..app
     };
     apply_clock_effect(&txn, cal, &app, &def, transition.clock, input, today).await?;
+    add_materials(&txn, app.id, &input.materials, now).await?;
     let detail = input.reason.clone().unwrap_or_default();
     record(
         &txn,
@@ -324,6 +431,7 @@ async fn record(
     }
     .insert(txn)
     .await?;
+    notify::case_event(txn, app, action, detail, now).await?;
     if caller.is_staff() || caller.user_id.is_none() {
         audit::append(
             txn,

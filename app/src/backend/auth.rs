@@ -5,6 +5,7 @@ use super::audit::{self, AuditEntry};
 use super::entities::user;
 use super::error::{ServiceError, ServiceResult};
 use super::password::{verify_password, DUMMY_HASH};
+use super::throttle::{self, Client};
 use super::{departments, sessions, users};
 use crate::domain::role::Role;
 use crate::domain::username::Username;
@@ -77,12 +78,21 @@ async fn account_of(db: &DatabaseConnection, row: user::Model) -> ServiceResult<
     })
 }
 
+/// Logs in. Refused without checking the password while `client` (its device or address) has used
+/// up its failures; each failure counts against the account (lockout) and the client (throttle).
 pub async fn login(
     db: &DatabaseConnection,
     raw_username: &str,
     password: &str,
+    client: &Client,
     now: DateTime<Utc>,
 ) -> ServiceResult<LoggedIn> {
+    let client_keys = client.keys(
+        "login",
+        throttle::LOGIN_PER_DEVICE,
+        throttle::LOGIN_PER_ADDRESS,
+    );
+    throttle::check(db, &client_keys, now).await?;
     let found = match Username::parse(raw_username) {
         Ok(username) => users::find_by_username(db, &username).await?,
         Err(_) => None,
@@ -90,6 +100,7 @@ pub async fn login(
     let Some(row) = found.filter(|u| u.is_active) else {
         // Same work as for a real account, so timing does not tell which usernames exist.
         verify_password(password.to_string(), DUMMY_HASH.to_string()).await?;
+        throttle::fail(db, &client_keys, now).await?;
         return Err(ServiceError::BadCredentials);
     };
     if let Some(until) = row.locked_until.filter(|until| *until > now) {
@@ -110,6 +121,7 @@ pub async fn login(
             .filter(user::Column::Id.eq(row.id))
             .exec(&txn)
             .await?;
+        throttle::fail(&txn, &client_keys, now).await?;
         let action = if lock {
             "auth.locked"
         } else {
@@ -172,7 +184,21 @@ pub async fn resume(
     Ok(Some(account_of(db, row).await?))
 }
 
-pub async fn logout(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) -> ServiceResult<()> {
+/// Which sessions a logout ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoutScope {
+    /// This browser only.
+    ThisDevice,
+    /// Every session of the account (退出所有设备), for example after a lost phone.
+    Everywhere,
+}
+
+pub async fn logout(
+    db: &DatabaseConnection,
+    token: &str,
+    scope: LogoutScope,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     let Some(user_id) = sessions::user_of(db, token).await? else {
         return Ok(());
     };
@@ -185,10 +211,22 @@ pub async fn logout(db: &DatabaseConnection, token: &str, now: DateTime<Utc>) ->
     let txn = db.begin().await?;
     audit::append(
         &txn,
-        self_entry(user_id, &username, "auth.logout", String::new(), now),
+        self_entry(
+            user_id,
+            &username,
+            match scope {
+                LogoutScope::ThisDevice => "auth.logout",
+                LogoutScope::Everywhere => "auth.logout_everywhere",
+            },
+            String::new(),
+            now,
+        ),
     )
     .await?;
-    sessions::end(&txn, token).await?;
+    match scope {
+        LogoutScope::ThisDevice => sessions::end(&txn, token).await?,
+        LogoutScope::Everywhere => sessions::end_all(&txn, user_id).await?,
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 use super::departments::{self, NewDepartment};
 use super::error::{ServiceError, ServiceResult};
 use super::state::Environment;
-use super::users::{self, NewUser};
+use super::users::{self, Identity, NewUser};
 use crate::domain::account::AccountKind;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
@@ -134,6 +134,39 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     ),
 ];
 
+/// Made-up identities of the demo citizens and company (region code 990102 of the fictional 示范市,
+/// valid check characters): 身份证号 (of the person or the 经办人), mobile, email, credit code.
+fn demo_identity(
+    username: &str,
+) -> Option<(
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+)> {
+    match username {
+        "citizen1" => Some((
+            "990102198005121236",
+            "13800000001",
+            "citizen1@example.com",
+            None,
+        )),
+        "citizen2" => Some((
+            "990102195503082424",
+            "13800000002",
+            "citizen2@example.com",
+            None,
+        )),
+        "company1" => Some((
+            "990102199001013574",
+            "13800000003",
+            "company1@example.com",
+            Some("91990100MA0000001G"),
+        )),
+        _ => None,
+    }
+}
+
 /// Loads the demo departments and accounts; accounts that exist are left as they are.
 /// Returns the usernames with their roles, for printing.
 pub async fn seed(
@@ -176,8 +209,16 @@ pub async fn seed(
                     department_code: department.map(str::to_string),
                     roles: roles.to_vec(),
                     password: password.to_string(),
-                    email: None,
-                    mobile: None,
+                    email: demo_identity(username.as_str()).map(|d| d.2.to_string()),
+                    mobile: demo_identity(username.as_str()).map(|d| d.1.to_string()),
+                    identity: demo_identity(username.as_str())
+                        .map(|(id, _, _, credit)| Identity {
+                            id_number: credit.is_none().then(|| id.to_string()),
+                            credit_code: credit.map(str::to_string),
+                            agent_name: credit.map(|_| "赵经办".to_string()),
+                            agent_id_number: credit.map(|_| id.to_string()),
+                        })
+                        .unwrap_or_default(),
                 },
                 "seed",
                 now,

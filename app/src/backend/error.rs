@@ -25,6 +25,12 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("refused: {0}")]
     Refused(String),
+    /// Too many failures from this device or address; minutes until the window ends.
+    #[error("throttled for {0} minutes")]
+    Throttled(i64),
+    /// Field by field, what to correct (field name → Chinese message).
+    #[error("invalid fields: {0:?}")]
+    Fields(std::collections::BTreeMap<String, String>),
     #[error("internal: {0}")]
     Internal(String),
 }

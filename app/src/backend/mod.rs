@@ -1,6 +1,8 @@
 //! Server-side half of the portal (feature `ssr` only): database access, use cases, audit.
 //! Depends on `domain`; never on `api` or the pages. One use case = one transaction.
 
+pub mod accounts;
+pub mod application_forms;
 pub mod applications;
 pub mod audit;
 pub mod auth;
@@ -10,9 +12,12 @@ pub mod db;
 pub mod demo;
 pub mod demo_catalogue;
 pub mod departments;
+pub mod drafts;
 pub mod entities;
 pub mod error;
 pub mod files;
+pub mod my_cases;
+pub mod notify;
 pub mod password;
 pub mod pdf;
 pub mod processes;
@@ -21,7 +26,11 @@ pub mod sessions;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod throttle;
+pub mod uploads;
 pub mod users;
 
+#[cfg(test)]
+mod online_tests;
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@ use super::entities::session;
 use super::error::ServiceResult;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 /// Name of the session cookie.
@@ -81,6 +81,15 @@ pub async fn user_of(db: &impl ConnectionTrait, token: &str) -> ServiceResult<Op
 /// Ends one session (log out on this device).
 pub async fn end(db: &impl ConnectionTrait, token: &str) -> ServiceResult<()> {
     session::Entity::delete_by_id(token_hash(token))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account (log out everywhere).
+pub async fn end_all(db: &impl ConnectionTrait, user_id: i32) -> ServiceResult<()> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
         .exec(db)
         .await?;
     Ok(())

@@ -18,6 +18,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub site: Arc<SiteInfo>,
     pub environment: Environment,
+    /// 行政区划代码: the first six digits of every case number.
+    pub region_code: String,
     /// Uploaded and generated files (forms, materials, documents).
     pub files: Arc<dyn FileStore>,
     pub leptos_options: LeptosOptions,

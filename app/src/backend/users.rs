@@ -25,6 +25,17 @@ pub struct NewUser {
     pub password: String,
     pub email: Option<String>,
     pub mobile: Option<String>,
+    pub identity: Identity,
+}
+
+/// Who a citizen or company account is: 身份证号, or 统一社会信用代码 with its 经办人. Empty for
+/// staff. The values are checked (`domain::identity`) before they get here.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub id_number: Option<String>,
+    pub credit_code: Option<String>,
+    pub agent_name: Option<String>,
+    pub agent_id_number: Option<String>,
 }
 
 /// Creates an account with its roles in one transaction, and records who did it.
@@ -76,15 +87,26 @@ pub async fn create(
         locked_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        id_number: Set(new.identity.id_number),
+        credit_code: Set(new.identity.credit_code),
+        agent_name: Set(new.identity.agent_name),
+        agent_id_number: Set(new.identity.agent_id_number),
         ..Default::default()
     };
-    let created = row.insert(&txn).await.map_err(|e| {
-        if is_unique_violation(&e) {
-            ServiceError::Conflict(format!("用户名 {} 已被使用", new.username))
-        } else {
-            ServiceError::Database(e)
+    let created = match row.insert(&txn).await {
+        Ok(created) => created,
+        Err(e) if is_unique_violation(&e) => {
+            let text = e.to_string();
+            return Err(if text.contains("id_number") {
+                ServiceError::Conflict("该身份证号已注册过账号，请直接登录或找回密码".into())
+            } else if text.contains("credit_code") {
+                ServiceError::Conflict("该统一社会信用代码已注册过账号，请直接登录".into())
+            } else {
+                ServiceError::Conflict(format!("用户名 {} 已被使用", new.username))
+            });
         }
-    })?;
+        Err(e) => return Err(ServiceError::Database(e)),
+    };
     for role in &new.roles {
         user_role::ActiveModel {
             user_id: Set(created.id),

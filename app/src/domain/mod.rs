@@ -2,8 +2,10 @@
 //! No I/O, no clock reads, no sea-orm: this module builds for wasm.
 
 pub mod account;
+pub mod application_form;
 pub mod calendar;
 pub mod card;
+pub mod case_read;
 pub mod catalogue;
 pub mod catalogue_read;
 pub mod channel;
@@ -11,6 +13,7 @@ pub mod clock;
 pub mod identity;
 pub mod password;
 pub mod process;
+pub mod registration;
 pub mod role;
 pub mod search;
 pub mod site;

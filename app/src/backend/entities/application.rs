@@ -19,6 +19,7 @@ pub struct Model {
     pub form: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub query_code: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,18 +3,26 @@
 
 pub mod application;
 pub mod application_event;
+pub mod application_form;
+pub mod application_material;
 pub mod audit_log;
 pub mod calendar_year;
 pub mod card;
 pub mod clock;
 pub mod department;
+pub mod draft;
 pub mod form;
+pub mod idempotency_key;
 pub mod item_topic;
+pub mod message;
 pub mod outbox;
 pub mod process_definition;
+pub mod rating;
 pub mod service_item;
 pub mod service_item_version;
 pub mod session;
 pub mod suspension;
+pub mod throttle;
+pub mod upload;
 pub mod user;
 pub mod user_role;

@@ -21,6 +21,10 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub id_number: Option<String>,
+    pub credit_code: Option<String>,
+    pub agent_name: Option<String>,
+    pub agent_id_number: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,474 @@
+//! 草稿 and 提交 (drafts and submission): whatever a person typed is saved, valid or not, together
+//! with what is wrong; materials are attached one by one; submission checks everything again and,
+//! with an `Idempotency-Key`, makes exactly one case however often it is retried.
+
+use super::accounts;
+use super::application_forms::{self, ApplyForm};
+use super::applications::{self, Caller, NewCase, NewMaterial};
+use super::entities::{draft, idempotency_key};
+use super::error::{is_unique_violation, ServiceError, ServiceResult};
+use super::files::FileStore;
+use super::processes;
+use super::uploads;
+use crate::domain::application_form::{Problems, Values};
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::workflow::Actor;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use std::collections::BTreeMap;
+
+/// Material code → upload id.
+type Attached = BTreeMap<String, i64>;
+
+/// A material slot of the form as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub code: String,
+    pub name: String,
+    pub required: bool,
+    pub note: String,
+    pub attached: Option<Attachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub upload_id: i64,
+    pub file_name: String,
+    pub size: i64,
+    pub content_type: String,
+}
+
+/// A draft with its form: what the apply page draws.
+#[derive(Debug, Clone)]
+pub struct DraftView {
+    pub form: ApplyForm,
+    pub values: Values,
+    pub slots: Vec<Slot>,
+    pub problems: Problems,
+    /// When it was last saved; `None` for a fresh, unsaved form (prefilled from the profile).
+    pub saved_at: Option<DateTime<Utc>>,
+}
+
+impl DraftView {
+    /// True when nothing is wrong and every required material is attached.
+    pub fn ready(&self) -> bool {
+        self.problems.is_empty()
+            && self
+                .slots
+                .iter()
+                .all(|s| !s.required || s.attached.is_some())
+    }
+}
+
+/// One file posted for a material slot.
+pub struct PostedFile {
+    pub material_code: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a save posts.
+#[derive(Default)]
+pub struct DraftInput {
+    pub values: Values,
+    /// Files to attach (checked and stored; a bad one leaves the slot as it was, with a message).
+    pub files: Vec<PostedFile>,
+    /// Uploads already stored (for example through `POST /api/v1/files`), by material code.
+    pub attach: Vec<(String, i64)>,
+    /// Material codes whose attachment is removed.
+    pub detach: Vec<String>,
+    /// Check every field (the person asked to go on to the review); otherwise only what was typed.
+    pub check_all: bool,
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    item_code: &str,
+) -> ServiceResult<Option<draft::Model>> {
+    Ok(draft::Entity::find()
+        .filter(draft::Column::UserId.eq(user_id))
+        .filter(draft::Column::ItemCode.eq(item_code))
+        .one(db)
+        .await?)
+}
+
+fn parse<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+async fn slots(
+    db: &impl ConnectionTrait,
+    form: &ApplyForm,
+    user_id: i32,
+    attached: &Attached,
+) -> ServiceResult<Vec<Slot>> {
+    let mut slots = Vec::new();
+    for rule in &form.definition.materials {
+        let Some(spec) = form
+            .detail
+            .guide
+            .materials
+            .iter()
+            .find(|m| m.code == rule.code)
+        else {
+            continue;
+        };
+        let attached = match attached.get(&rule.code) {
+            Some(id) => uploads::find_owned(db, user_id, *id)
+                .await?
+                .map(|u| Attachment {
+                    upload_id: u.id,
+                    file_name: u.file_name,
+                    size: u.size,
+                    content_type: u.content_type,
+                }),
+            None => None,
+        };
+        slots.push(Slot {
+            code: rule.code.clone(),
+            name: spec.name.clone(),
+            required: rule.required,
+            note: spec.note.clone(),
+            attached,
+        });
+    }
+    Ok(slots)
+}
+
+/// The draft of `user_id` for the item, or a fresh form prefilled from the profile.
+pub async fn open(
+    db: &DatabaseConnection,
+    user_id: i32,
+    item_code: &str,
+) -> ServiceResult<DraftView> {
+    let form = application_forms::for_item(db, item_code).await?;
+    let (values, attached, problems, saved_at) = match find(db, user_id, item_code).await? {
+        Some(row) => (
+            parse(&row.form),
+            parse::<Attached>(&row.materials),
+            parse(&row.problems),
+            Some(row.updated_at),
+        ),
+        None => {
+            let profile = accounts::profile(db, user_id).await?;
+            (
+                form.definition.prefilled(&profile),
+                Attached::new(),
+                Problems::new(),
+                None,
+            )
+        }
+    };
+    let slots = slots(db, &form, user_id, &attached).await?;
+    Ok(DraftView {
+        form,
+        values,
+        slots,
+        problems,
+        saved_at,
+    })
+}
+
+/// Saves what was posted: every value (cut to the hard limit, never refused), the files that pass
+/// their checks, and what is wrong. The draft is saved even when everything is wrong.
+pub async fn save(
+    db: &DatabaseConnection,
+    files: &dyn FileStore,
+    user_id: i32,
+    item_code: &str,
+    input: DraftInput,
+    now: DateTime<Utc>,
+) -> ServiceResult<DraftView> {
+    let form = application_forms::for_item(db, item_code).await?;
+    let existing = find(db, user_id, item_code).await?;
+    let mut attached: Attached = existing
+        .as_ref()
+        .map(|row| parse(&row.materials))
+        .unwrap_or_default();
+    let values = form.definition.keep(&input.values);
+    let mut problems = if input.check_all {
+        form.definition.check_values(&values)
+    } else {
+        // Only what was typed is checked; an empty field is not an error until the review.
+        let typed: Values = values
+            .clone()
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
+        form.definition
+            .check_values(&typed)
+            .into_iter()
+            .filter(|(k, _)| typed.contains_key(k))
+            .collect()
+    };
+    let known = |code: &str| form.definition.materials.iter().any(|m| m.code == code);
+    for code in &input.detach {
+        attached.remove(code);
+    }
+    for (code, id) in &input.attach {
+        if !known(code) {
+            continue;
+        }
+        match uploads::find_owned(db, user_id, *id).await? {
+            Some(_) => {
+                attached.insert(code.clone(), *id);
+            }
+            None => {
+                problems.insert(code.clone(), "找不到这个已上传的文件，请重新上传".into());
+            }
+        }
+    }
+    for file in input.files {
+        if !known(&file.material_code) || file.bytes.is_empty() {
+            continue;
+        }
+        match uploads::store(db, files, user_id, &file.file_name, file.bytes, now).await {
+            Ok(upload) => {
+                attached.insert(file.material_code, upload.id);
+            }
+            Err(ServiceError::Invalid(why)) => {
+                problems.insert(file.material_code, why);
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let slots = slots(db, &form, user_id, &attached).await?;
+    if input.check_all {
+        for slot in &slots {
+            if slot.required && slot.attached.is_none() && !problems.contains_key(&slot.code) {
+                problems.insert(slot.code.clone(), format!("请上传{}", slot.name));
+            }
+        }
+    }
+    let (form_json, materials_json, problems_json) =
+        (to_json(&values), to_json(&attached), to_json(&problems));
+    match existing {
+        Some(row) => {
+            let mut active: draft::ActiveModel = row.into();
+            active.form = Set(form_json);
+            active.materials = Set(materials_json);
+            active.problems = Set(problems_json);
+            active.updated_at = Set(now);
+            active.update(db).await?;
+        }
+        None => {
+            draft::ActiveModel {
+                user_id: Set(user_id),
+                item_code: Set(item_code.to_string()),
+                form: Set(form_json),
+                materials: Set(materials_json),
+                problems: Set(problems_json),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(DraftView {
+        form,
+        values,
+        slots,
+        problems,
+        saved_at: Some(now),
+    })
+}
+
+/// JSON text of a map a draft stores (string maps always serialise).
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into())
+}
+
+/// The drafts of an account, newest first: (item code, item name, last saved).
+pub async fn of_user(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> ServiceResult<Vec<(String, DateTime<Utc>)>> {
+    Ok(draft::Entity::find()
+        .filter(draft::Column::UserId.eq(user_id))
+        .order_by_desc(draft::Column::UpdatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.item_code, d.updated_at))
+        .collect())
+}
+
+/// Deletes a draft (the person starts over).
+pub async fn discard(db: &DatabaseConnection, user_id: i32, item_code: &str) -> ServiceResult<()> {
+    draft::Entity::delete_many()
+        .filter(draft::Column::UserId.eq(user_id))
+        .filter(draft::Column::ItemCode.eq(item_code))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What a submission gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    pub case_no: String,
+    pub query_code: String,
+    /// False when the key had been used: this is the case the first request made.
+    pub created: bool,
+}
+
+/// An Idempotency-Key as clients send it: 8–100 visible ASCII characters.
+pub fn check_key(key: &str) -> ServiceResult<()> {
+    let ok = (8..=100).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(
+            "Idempotency-Key 应为 8 至 100 个可见 ASCII 字符".into(),
+        ))
+    }
+}
+
+async fn earlier(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    key: &str,
+) -> ServiceResult<Option<Submitted>> {
+    let Some(row) = idempotency_key::Entity::find_by_id((user_id, key.to_string()))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let app = applications::find(db, &row.case_no)
+        .await?
+        .ok_or_else(|| ServiceError::Internal(format!("key of missing case {}", row.case_no)))?;
+    Ok(Some(Submitted {
+        case_no: app.case_no,
+        query_code: app.query_code,
+        created: false,
+    }))
+}
+
+/// Submits the draft of `caller` for the item. The same `key` again returns the first result and
+/// creates nothing; a draft with problems is refused field by field (and keeps everything).
+#[allow(clippy::too_many_arguments)]
+pub async fn submit(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    region_code: &str,
+    caller: &Caller,
+    item_code: &str,
+    key: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<Submitted> {
+    check_key(key)?;
+    let user_id = caller
+        .user_id
+        .ok_or(ServiceError::Forbidden("登录后才能提交".into()))?;
+    if !caller.actors.contains(&Actor::Applicant) {
+        return Err(ServiceError::Forbidden("只有申请人本人可以提交".into()));
+    }
+    if let Some(done) = earlier(db, user_id, key).await? {
+        return Ok(done);
+    }
+    let view = open(db, user_id, item_code).await?;
+    if view.saved_at.is_none() {
+        // A request with the same key may have just turned the draft into the case.
+        if let Some(done) = earlier(db, user_id, key).await? {
+            return Ok(done);
+        }
+        return Err(ServiceError::Invalid("请先填写并保存申请表".into()));
+    }
+    let mut problems = view.form.definition.check_values(&view.values);
+    for slot in &view.slots {
+        if slot.required && slot.attached.is_none() {
+            problems.insert(slot.code.clone(), format!("请上传{}", slot.name));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Fields(problems));
+    }
+    let def = processes::find(db, item_code).await?.ok_or_else(|| {
+        ServiceError::Invalid(format!("事项 {item_code} 尚未配置办理流程，暂不能申请"))
+    })?;
+    let mut materials = Vec::new();
+    for slot in &view.slots {
+        if let Some(a) = &slot.attached {
+            if let Some(upload) = uploads::find_owned(db, user_id, a.upload_id).await? {
+                materials.push(NewMaterial {
+                    code: slot.code.clone(),
+                    name: slot.name.clone(),
+                    upload,
+                });
+            }
+        }
+    }
+    let applicant_name = view
+        .values
+        .get("company_name")
+        .or_else(|| view.values.get("name"))
+        .cloned()
+        .unwrap_or_else(|| caller.name.clone());
+    let form =
+        serde_json::to_value(&view.values).map_err(|e| ServiceError::Internal(e.to_string()))?;
+
+    let txn = db.begin().await?;
+    // The key first: the insert takes the write lock (SQLite) or waits on the other request's row
+    // (PostgreSQL), so of two identical requests exactly one goes on.
+    let claimed = idempotency_key::ActiveModel {
+        user_id: Set(user_id),
+        key: Set(key.to_string()),
+        case_no: Set(String::new()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await;
+    match claimed {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => {
+            txn.rollback().await?;
+            return earlier(db, user_id, key)
+                .await?
+                .ok_or_else(|| ServiceError::Internal("idempotency key without case".into()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let app = applications::create_case(
+        &txn,
+        cal,
+        region_code,
+        &def,
+        caller,
+        NewCase {
+            item_code,
+            applicant_name: &applicant_name,
+            form,
+            materials: &materials,
+        },
+        today,
+        now,
+    )
+    .await?;
+    idempotency_key::Entity::update(idempotency_key::ActiveModel {
+        user_id: Set(user_id),
+        key: Set(key.to_string()),
+        case_no: Set(app.case_no.clone()),
+        created_at: Set(now),
+    })
+    .exec(&txn)
+    .await?;
+    draft::Entity::delete_many()
+        .filter(draft::Column::UserId.eq(user_id))
+        .filter(draft::Column::ItemCode.eq(item_code))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Submitted {
+        case_no: app.case_no,
+        query_code: app.query_code,
+        created: true,
+    })
+}

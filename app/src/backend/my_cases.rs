@@ -1,0 +1,335 @@
+//! 结果反馈: a case as its applicant sees it (`/my`), and the public lookup by case number and
+//! query code (`/status`). Another person's case is "not found", exactly like a case that does not
+//! exist, and a wrong number and a wrong code get the same answer.
+
+use super::applications::{self, Caller, DeadlineView};
+use super::catalogue::items;
+use super::drafts;
+use super::entities::{application, application_event, application_material, rating, service_item};
+use super::error::{ServiceError, ServiceResult};
+use super::throttle::{self, Client};
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::case_read::{
+    deadline_label, CaseSummary, CaseView, DeadlineInfo, DraftSummary, MaterialInfo, NextStep,
+    TimelineEntry, RATING_LEVELS,
+};
+use crate::domain::workflow::{self, Action, Actor, State};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use std::collections::HashMap;
+
+/// The longest comment of a rating.
+pub const RATING_COMMENT_MAX: usize = 500;
+
+async fn item_names(
+    db: &impl ConnectionTrait,
+    codes: impl Iterator<Item = String>,
+) -> ServiceResult<HashMap<String, String>> {
+    let codes: Vec<String> = codes.collect();
+    Ok(service_item::Entity::find()
+        .filter(service_item::Column::Code.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.code, i.name))
+        .collect())
+}
+
+fn state_name(code: &str) -> String {
+    State::from_code(code).map_or_else(|| code.to_string(), |s| s.name_zh().to_string())
+}
+
+/// The applications of an account, newest first.
+pub async fn list(db: &DatabaseConnection, user_id: i32) -> ServiceResult<Vec<CaseSummary>> {
+    let rows = application::Entity::find()
+        .filter(application::Column::ApplicantUserId.eq(user_id))
+        .order_by_desc(application::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let rated: Vec<String> = rating::Entity::find()
+        .filter(rating::Column::TargetKind.eq("case"))
+        .filter(rating::Column::TargetId.is_in(rows.iter().map(|r| r.case_no.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.target_id)
+        .collect();
+    let names = item_names(db, rows.iter().map(|r| r.item_code.clone())).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CaseSummary {
+            needs_action: r.state == State::AwaitingSupplement.code()
+                || (concluded(&r.state) && !rated.contains(&r.case_no)),
+            item_name: names.get(&r.item_code).cloned().unwrap_or_default(),
+            state_name: state_name(&r.state),
+            case_no: r.case_no,
+            item_code: r.item_code,
+            state: r.state,
+            submitted_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect())
+}
+
+/// The drafts of an account, newest first.
+pub async fn drafts(db: &DatabaseConnection, user_id: i32) -> ServiceResult<Vec<DraftSummary>> {
+    let drafts = drafts::of_user(db, user_id).await?;
+    let names = item_names(db, drafts.iter().map(|(code, _)| code.clone())).await?;
+    Ok(drafts
+        .into_iter()
+        .map(|(item_code, saved_at)| DraftSummary {
+            item_name: names.get(&item_code).cloned().unwrap_or_default(),
+            item_code,
+            saved_at,
+        })
+        .collect())
+}
+
+fn concluded(state: &str) -> bool {
+    state == State::Concluded.code() || state == State::Delivered.code()
+}
+
+/// The case of `user_id`, or `NotFound` (also when it belongs to someone else).
+pub async fn owned(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    case_no: &str,
+) -> ServiceResult<application::Model> {
+    applications::find(db, case_no)
+        .await?
+        .filter(|a| a.applicant_user_id == Some(user_id))
+        .ok_or(ServiceError::NotFound)
+}
+
+/// The owner's view of a case.
+pub async fn view_for_owner(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    user_id: i32,
+    case_no: &str,
+    today: NaiveDate,
+) -> ServiceResult<CaseView> {
+    let app = owned(db, user_id, case_no).await?;
+    let mut view = view(db, cal, app.clone(), today).await?;
+    view.query_code = Some(app.query_code);
+    Ok(view)
+}
+
+/// Equal-time comparison, so the answer's timing does not tell how much of a code was right.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The public lookup. Too many misses from one device or address are refused for a while; a miss
+/// says nothing about whether the number exists.
+pub async fn lookup(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    case_no: &str,
+    query_code: &str,
+    client: &Client,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<CaseView> {
+    let keys = client.keys(
+        "lookup",
+        throttle::LOOKUP_PER_DEVICE,
+        throttle::LOOKUP_PER_ADDRESS,
+    );
+    throttle::check(db, &keys, now).await?;
+    let case_no = case_no.trim();
+    let query_code = query_code.trim();
+    let found = if case_no.len() <= 20 && query_code.len() <= 16 {
+        applications::find(db, case_no)
+            .await?
+            .filter(|a| !a.query_code.is_empty() && same(&a.query_code, query_code))
+    } else {
+        None
+    };
+    match found {
+        Some(app) => view(db, cal, app, today).await,
+        None => {
+            throttle::fail(db, &keys, now).await?;
+            Err(ServiceError::NotFound)
+        }
+    }
+}
+
+async fn view(
+    db: &impl ConnectionTrait,
+    cal: &WorkCalendar,
+    app: application::Model,
+    today: NaiveDate,
+) -> ServiceResult<CaseView> {
+    let detail = items::detail(db, &app.item_code).await?;
+    let (item_name, department) = detail
+        .as_ref()
+        .map(|d| (d.guide.name.clone(), d.department.name.clone()))
+        .unwrap_or_default();
+    let events = application_event::Entity::find()
+        .filter(application_event::Column::ApplicationId.eq(app.id))
+        .order_by_asc(application_event::Column::Id)
+        .all(db)
+        .await?;
+    let timeline: Vec<TimelineEntry> = events
+        .iter()
+        .filter_map(|e| {
+            let action = Action::from_code(&e.action)?;
+            let by = if e.actor_user_id.is_some() && e.actor_user_id == app.applicant_user_id {
+                "申请人".to_string()
+            } else if e.actor_user_id.is_none() {
+                "系统（依法自动处理）".to_string()
+            } else {
+                department.clone()
+            };
+            // Opinions inside the department (steps, branches) stay inside.
+            let public_note = matches!(
+                action,
+                Action::RequestSupplement
+                    | Action::RefuseAcceptance
+                    | Action::Suspend
+                    | Action::Extend
+                    | Action::Deny
+            );
+            Some(TimelineEntry {
+                at: e.at,
+                what: action.name_zh().to_string(),
+                by,
+                note: if public_note {
+                    e.detail.clone()
+                } else {
+                    String::new()
+                },
+            })
+        })
+        .collect();
+    let deadlines = applications::deadlines(db, cal, app.id, today)
+        .await?
+        .into_iter()
+        .filter_map(|d: DeadlineView| {
+            Some(DeadlineInfo {
+                label: deadline_label(&d.kind)?.to_string(),
+                due: d.due_date,
+                status: d.status,
+                explanation: d.explanation,
+            })
+        })
+        .collect();
+    let materials = application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.eq(app.id))
+        .order_by_asc(application_material::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| MaterialInfo {
+            name: m.material_name,
+            file_name: m.file_name,
+            size: m.size,
+            round: m.round,
+        })
+        .collect();
+    let rating = rating::Entity::find()
+        .filter(rating::Column::TargetKind.eq("case"))
+        .filter(rating::Column::TargetId.eq(app.case_no.as_str()))
+        .one(db)
+        .await?
+        .map(|r| r.level);
+    let state = State::from_code(&app.state);
+    let next = match state {
+        Some(State::AwaitingSupplement) => NextStep::Supplement {
+            notice: events
+                .iter()
+                .rev()
+                .find(|e| e.action == Action::RequestSupplement.code())
+                .map(|e| e.detail.clone())
+                .unwrap_or_default(),
+        },
+        Some(State::Concluded | State::Delivered) if rating.is_none() => NextStep::Rate,
+        Some(State::NotAccepted | State::Withdrawn | State::Concluded | State::Delivered) => {
+            NextStep::Done
+        }
+        _ => NextStep::Wait,
+    };
+    let can_withdraw =
+        state.is_some_and(|s| workflow::check(s, Action::Withdraw, &[Actor::Applicant]).is_ok());
+    Ok(CaseView {
+        case_no: app.case_no,
+        item_code: app.item_code,
+        item_name,
+        department,
+        state_name: state_name(&app.state),
+        state: app.state,
+        version: app.version,
+        applicant_name: app.applicant_name,
+        submitted_at: app.created_at,
+        timeline,
+        deadlines,
+        materials,
+        next,
+        can_withdraw,
+        rating,
+        query_code: None,
+    })
+}
+
+/// 好差评 of a concluded case by its applicant: once, five levels, an optional comment.
+pub async fn rate(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    case_no: &str,
+    level: i32,
+    comment: &str,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let user_id = caller.user_id.ok_or(ServiceError::NotFound)?;
+    let app = owned(db, user_id, case_no).await?;
+    if !concluded(&app.state) {
+        return Err(ServiceError::Refused("办件办结后才能评价".into()));
+    }
+    if !RATING_LEVELS.iter().any(|(l, _)| *l == level) {
+        return Err(ServiceError::Invalid("请选择一个评价等级".into()));
+    }
+    let comment = comment.trim();
+    if comment.chars().count() > RATING_COMMENT_MAX {
+        return Err(ServiceError::Invalid(format!(
+            "评价内容不能超过 {RATING_COMMENT_MAX} 个字"
+        )));
+    }
+    if crate::domain::application_form::looks_like_markup(comment) {
+        return Err(ServiceError::Invalid("评价内容中请不要输入网页代码".into()));
+    }
+    let department_code = items::detail(db, &app.item_code)
+        .await?
+        .map(|d| d.guide.department)
+        .unwrap_or_default();
+    rating::ActiveModel {
+        target_kind: Set("case".into()),
+        target_id: Set(app.case_no.clone()),
+        user_id: Set(Some(user_id)),
+        department_code: Set(department_code),
+        item_code: Set(app.item_code.clone()),
+        level: Set(level),
+        comment: Set(comment.to_string()),
+        channel: Set(channel.to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if super::error::is_unique_violation(&e) {
+            ServiceError::Conflict("这件办件已经评价过了".into())
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}

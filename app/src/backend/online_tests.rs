@@ -1,0 +1,663 @@
+//! The citizen's online journey on SQLite and PostgreSQL: registration, throttling, sessions,
+//! drafts with bad input, materials, idempotent submission, supplement and resubmission, the owner's
+//! view and the public lookup, withdrawal, rating, and the notifications each step writes.
+
+use super::accounts;
+use super::applications::{self, ActionInput, Caller, NewMaterial};
+use super::auth::{self, LogoutScope};
+use super::drafts::{self, DraftInput, PostedFile};
+use super::entities::{application, application_material, message, outbox, session};
+use super::error::ServiceError;
+use super::files::LocalFiles;
+use super::my_cases;
+use super::testing::TestDb;
+use super::throttle::Client;
+use super::{demo, demo_catalogue, uploads};
+use crate::backend::state::Environment;
+use crate::domain::application_form::Values;
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::case_read::NextStep;
+use crate::domain::registration::RegistrationForm;
+use crate::domain::role::Role;
+use crate::domain::workflow::{Action, Actor};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+
+const PASSWORD: &str = "Yizhan@2026";
+/// 机动车驾驶证补领: one required material (the ID card).
+const ITEM: &str = "990100-XK-0007";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 9, 21, 2, 0, 0).unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 9, 21).unwrap()
+}
+
+fn files() -> LocalFiles {
+    LocalFiles::new(std::env::temp_dir().join(format!("yizhan-online-{}", std::process::id())))
+}
+
+async fn seeded(db: &DatabaseConnection) {
+    demo::seed(db, Environment::Development, PASSWORD, t0())
+        .await
+        .unwrap();
+    demo_catalogue::seed(db, &files(), t0()).await.unwrap();
+}
+
+async fn citizen(db: &DatabaseConnection, username: &str) -> Caller {
+    let s = auth::login(db, username, PASSWORD, &Client::default(), t0())
+        .await
+        .unwrap();
+    Caller {
+        user_id: Some(s.account.id),
+        name: s.account.username,
+        actors: vec![Actor::Applicant],
+    }
+}
+
+fn clerk() -> Caller {
+    Caller {
+        user_id: Some(4),
+        name: "clerk1".into(),
+        actors: vec![Actor::Staff(Role::Clerk)],
+    }
+}
+
+fn values(pairs: &[(&str, &str)]) -> Values {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn good_values() -> Values {
+    values(&[
+        ("name", "张晓明"),
+        ("id_number", "990102198005121236"),
+        ("mobile", "13800000001"),
+        ("request", "驾驶证遗失，申请补领。"),
+    ])
+}
+
+/// A complete draft of `who` for ITEM, its ID card attached.
+async fn ready_draft(db: &DatabaseConnection, who: &Caller) {
+    let view = drafts::save(
+        db,
+        &files(),
+        who.user_id.unwrap(),
+        ITEM,
+        DraftInput {
+            values: good_values(),
+            files: vec![PostedFile {
+                material_code: "m1".into(),
+                file_name: "身份证.pdf".into(),
+                bytes: PDF.to_vec(),
+            }],
+            check_all: true,
+            ..DraftInput::default()
+        },
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(view.ready(), "{:?}", view.problems);
+}
+
+async fn submit(db: &DatabaseConnection, who: &Caller, key: &str) -> drafts::Submitted {
+    drafts::submit(
+        db,
+        &WorkCalendar::official(),
+        "990100",
+        who,
+        ITEM,
+        key,
+        today(),
+        t0(),
+    )
+    .await
+    .unwrap()
+}
+
+fn person_form(username: &str, id_number: &str) -> RegistrationForm {
+    RegistrationForm {
+        kind: "person".into(),
+        username: username.into(),
+        password: "Lanhua#2026".into(),
+        password_again: "Lanhua#2026".into(),
+        name: "陈新民".into(),
+        id_number: id_number.into(),
+        mobile: "13900000009".into(),
+        email: "chen@example.com".into(),
+        agree: Some("1".into()),
+        ..RegistrationForm::default()
+    }
+}
+
+#[tokio::test]
+async fn people_and_companies_register_and_an_id_number_has_one_account() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let reg = person_form("chenxm", "990102199001013574").check().unwrap();
+        let s = accounts::register(db, reg, &Client::default(), t0())
+            .await
+            .unwrap();
+        assert_eq!(s.account.display_name, "陈新民", "{}", t.label);
+        assert_eq!(s.account.roles, vec![Role::Citizen]);
+        let profile = accounts::profile(db, s.account.id).await.unwrap();
+        assert_eq!(profile.id_number.as_deref(), Some("990102199001013574"));
+        // The demo citizen1 already holds this ID number.
+        let again = person_form("someone", "990102198005121236")
+            .check()
+            .unwrap();
+        match accounts::register(db, again, &Client::default(), t0()).await {
+            Err(ServiceError::Fields(p)) => assert!(p["id_number"].contains("已注册"), "{p:?}"),
+            other => panic!("{}: {other:?}", t.label),
+        }
+        let company = RegistrationForm {
+            kind: "company".into(),
+            username: "qinghe2".into(),
+            company_name: "示范市青禾二号有限公司".into(),
+            credit_code: "91350100M000100Y43".into(),
+            id_number: "990102195503082424".into(),
+            ..person_form("", "")
+        }
+        .check()
+        .unwrap();
+        let c = accounts::register(db, company, &Client::default(), t0())
+            .await
+            .unwrap();
+        assert_eq!(c.account.roles, vec![Role::Company]);
+        let profile = accounts::profile(db, c.account.id).await.unwrap();
+        assert_eq!(profile.credit_code.as_deref(), Some("91350100M000100Y43"));
+        assert_eq!(profile.name, "陈新民");
+        // The new account logs in with its password.
+        auth::login(db, "chenxm", "Lanhua#2026", &Client::default(), t0())
+            .await
+            .unwrap();
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_device_not_per_hall() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let guesser = Client {
+            device: Some("a".repeat(32)),
+            address: Some("10.0.0.1".into()),
+        };
+        let neighbour = Client {
+            device: Some("b".repeat(32)),
+            address: Some("10.0.0.1".into()),
+        };
+        // Ten wrong guesses spread over accounts (no single account gets locked)…
+        for i in 0..10 {
+            let who = ["citizen1", "citizen2", "company1"][i % 3];
+            let r = auth::login(db, who, "Wrong#1234", &guesser, t0()).await;
+            assert!(
+                matches!(
+                    r,
+                    Err(ServiceError::BadCredentials | ServiceError::Locked(_))
+                ),
+                "{r:?}"
+            );
+        }
+        // …and this device is refused even with a right password, for the rest of the window.
+        let r = auth::login(db, "citizen2", PASSWORD, &guesser, t0()).await;
+        assert!(
+            matches!(r, Err(ServiceError::Throttled(15))),
+            "{}: {r:?}",
+            t.label
+        );
+        // The next person at the same hall (same address) logs in.
+        auth::login(db, "citizen2", PASSWORD, &neighbour, t0())
+            .await
+            .unwrap();
+        // After the window the device may try again.
+        auth::login(
+            db,
+            "citizen2",
+            PASSWORD,
+            &guesser,
+            t0() + Duration::minutes(16),
+        )
+        .await
+        .unwrap();
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_ends_every_session_of_the_account() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let phone = auth::login(db, "citizen1", PASSWORD, &Client::default(), t0())
+            .await
+            .unwrap();
+        let _pc = auth::login(db, "citizen1", PASSWORD, &Client::default(), t0())
+            .await
+            .unwrap();
+        let other = auth::login(db, "citizen2", PASSWORD, &Client::default(), t0())
+            .await
+            .unwrap();
+        auth::logout(db, &phone.token, LogoutScope::Everywhere, t0())
+            .await
+            .unwrap();
+        let left = session::Entity::find().all(db).await.unwrap();
+        assert_eq!(left.len(), 1, "{}", t.label);
+        assert!(auth::resume(db, &other.token, t0())
+            .await
+            .unwrap()
+            .is_some());
+        // Idle sessions end after 30 minutes.
+        assert!(auth::resume(db, &other.token, t0() + Duration::minutes(31))
+            .await
+            .unwrap()
+            .is_none());
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_draft_keeps_everything_typed_and_says_what_is_wrong_at_each_field() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let me = citizen(db, "citizen1").await;
+        let uid = me.user_id.unwrap();
+        // A fresh form is prefilled from the profile.
+        let fresh = drafts::open(db, uid, ITEM).await.unwrap();
+        assert_eq!(
+            fresh.values["id_number"], "990102198005121236",
+            "{}",
+            t.label
+        );
+        assert!(fresh.saved_at.is_none());
+        ready_draft(db, &me).await;
+
+        let long = "长".repeat(10_000);
+        let mut big = PDF.to_vec();
+        big.resize(50 * 1024 * 1024, b' ');
+        let view = drafts::save(
+            db,
+            &files(),
+            uid,
+            ITEM,
+            DraftInput {
+                values: values(&[
+                    ("name", ""),
+                    ("id_number", "990102198005121236"),
+                    ("mobile", "13800000001"),
+                    ("address", "<script>alert(1)</script>"),
+                    ("request", &long),
+                ]),
+                files: vec![PostedFile {
+                    material_code: "m1".into(),
+                    file_name: "身份证.pdf".into(),
+                    bytes: b"MZ\x90\x00 not a pdf at all".to_vec(),
+                }],
+                check_all: true,
+                ..DraftInput::default()
+            },
+            t0(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(view.problems["name"], "请填写申请人姓名");
+        assert!(view.problems["address"].contains("网页代码"));
+        assert!(view.problems["request"].contains("不能超过 2000 个字"));
+        assert!(
+            view.problems["m1"].contains("不是 PDF"),
+            "{:?}",
+            view.problems
+        );
+        // The earlier, good file stays attached; everything typed is kept as typed.
+        assert_eq!(
+            view.slots[0].attached.as_ref().unwrap().file_name,
+            "身份证.pdf"
+        );
+        let reopened = drafts::open(db, uid, ITEM).await.unwrap();
+        assert_eq!(reopened.values["request"].chars().count(), 10_000);
+        assert_eq!(reopened.values["address"], "<script>alert(1)</script>");
+        assert_eq!(reopened.problems, view.problems);
+        // A 50 MB file is refused with its size.
+        let e = uploads::store(db, &files(), uid, "大文件.pdf", big, t0())
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("50.0 MB"), "{e}");
+        // Submitting now is refused field by field; nothing is created.
+        let r = drafts::submit(
+            db,
+            &WorkCalendar::official(),
+            "990100",
+            &me,
+            ITEM,
+            "key-bad-draft-1",
+            today(),
+            t0(),
+        )
+        .await;
+        match r {
+            Err(ServiceError::Fields(p)) => {
+                assert!(p.contains_key("name") && p.contains_key("request"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(application::Entity::find().count(db).await.unwrap(), 0);
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_gives_one_application() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let me = citizen(db, "citizen1").await;
+        ready_draft(db, &me).await;
+        // A double click: two requests with one key at the same time.
+        let (a, b) = tokio::join!(submit(db, &me, "double-click-0001"), async {
+            submit(db, &me, "double-click-0001").await
+        });
+        assert_eq!(a.case_no, b.case_no, "{}", t.label);
+        assert_eq!(a.query_code, b.query_code);
+        assert!(a.created != b.created, "exactly one made the case");
+        assert_eq!(a.query_code.len(), 8);
+        // A retry later: the same answer, still one row.
+        let c = submit(db, &me, "double-click-0001").await;
+        assert_eq!((c.case_no.as_str(), c.created), (a.case_no.as_str(), false));
+        assert_eq!(application::Entity::find().count(db).await.unwrap(), 1);
+        let materials = application_material::Entity::find().all(db).await.unwrap();
+        assert_eq!(materials.len(), 1);
+        assert_eq!(materials[0].round, 1);
+        // The draft is gone once submitted.
+        assert!(drafts::open(db, me.user_id.unwrap(), ITEM)
+            .await
+            .unwrap()
+            .saved_at
+            .is_none());
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn draft_submit_supplement_resubmit_with_notifications_and_owner_checks() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        let cal = WorkCalendar::official();
+        seeded(db).await;
+        let me = citizen(db, "citizen1").await;
+        let stranger = citizen(db, "citizen2").await;
+        ready_draft(db, &me).await;
+        let case = submit(db, &me, "journey-key-0001").await;
+
+        // The clerk asks for a clearer scan.
+        let app = applications::find(db, &case.case_no)
+            .await
+            .unwrap()
+            .unwrap();
+        applications::act(
+            db,
+            &cal,
+            &case.case_no,
+            Action::RequestSupplement,
+            &clerk(),
+            app.version,
+            &ActionInput {
+                reason: Some("身份证复印件不清晰，请重新上传正反面扫描件".into()),
+                ..ActionInput::default()
+            },
+            today(),
+            t0(),
+        )
+        .await
+        .unwrap();
+        let view = my_cases::view_for_owner(db, &cal, me.user_id.unwrap(), &case.case_no, today())
+            .await
+            .unwrap();
+        assert_eq!(view.state, "awaiting_supplement", "{}", t.label);
+        assert_eq!(
+            view.next,
+            NextStep::Supplement {
+                notice: "身份证复印件不清晰，请重新上传正反面扫描件".into()
+            }
+        );
+        assert!(
+            view.timeline.iter().all(|e| e.by != "clerk1"),
+            "no staff names"
+        );
+        assert!(
+            view.timeline.iter().any(|e| e.by == "示范市公安局"),
+            "{:?}",
+            view.timeline
+        );
+
+        // Nobody else sees or touches it, through any door.
+        let sid = stranger.user_id.unwrap();
+        assert!(matches!(
+            my_cases::view_for_owner(db, &cal, sid, &case.case_no, today()).await,
+            Err(ServiceError::NotFound)
+        ));
+        let r = applications::act(
+            db,
+            &cal,
+            &case.case_no,
+            Action::Withdraw,
+            &stranger,
+            view.version,
+            &ActionInput::default(),
+            today(),
+            t0(),
+        )
+        .await;
+        assert!(matches!(r, Err(ServiceError::NotFound)), "{r:?}");
+        assert!(my_cases::list(db, sid).await.unwrap().is_empty());
+
+        // The applicant uploads the new scan and resubmits.
+        let scan = uploads::store(
+            db,
+            &files(),
+            me.user_id.unwrap(),
+            "正反面.pdf",
+            PDF.to_vec(),
+            t0(),
+        )
+        .await
+        .unwrap();
+        applications::act(
+            db,
+            &cal,
+            &case.case_no,
+            Action::Resubmit,
+            &me,
+            view.version,
+            &ActionInput {
+                materials: vec![NewMaterial {
+                    code: "m1".into(),
+                    name: "居民身份证".into(),
+                    upload: scan,
+                }],
+                ..ActionInput::default()
+            },
+            today(),
+            t0(),
+        )
+        .await
+        .unwrap();
+        let view = my_cases::view_for_owner(db, &cal, me.user_id.unwrap(), &case.case_no, today())
+            .await
+            .unwrap();
+        assert_eq!(view.state, "submitted");
+        assert_eq!(
+            view.materials.iter().map(|m| m.round).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert!(view.can_withdraw);
+
+        // Each step told the applicant: in the app and through the outbox, once per channel.
+        let inbox = message::Entity::find()
+            .filter(message::Column::UserId.eq(me.user_id.unwrap()))
+            .all(db)
+            .await
+            .unwrap();
+        let titles: Vec<&str> = inbox.iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(titles, ["申请已提交", "请补正材料", "补正材料已提交"]);
+        let mails = outbox::Entity::find()
+            .filter(outbox::Column::Kind.eq("email"))
+            .all(db)
+            .await
+            .unwrap();
+        assert_eq!(mails.len(), 3);
+        assert!(mails.iter().all(|m| m.recipient == "citizen1@example.com"));
+        assert!(mails[1].payload.contains(&case.case_no) && mails[1].payload.contains("补正"));
+        assert_eq!(
+            outbox::Entity::find()
+                .filter(outbox::Column::Kind.eq("sms"))
+                .count(db)
+                .await
+                .unwrap(),
+            3
+        );
+
+        // Withdrawn before a decision; then nothing more can be done.
+        applications::act(
+            db,
+            &cal,
+            &case.case_no,
+            Action::Withdraw,
+            &me,
+            view.version,
+            &ActionInput::default(),
+            today(),
+            t0(),
+        )
+        .await
+        .unwrap();
+        let view = my_cases::view_for_owner(db, &cal, me.user_id.unwrap(), &case.case_no, today())
+            .await
+            .unwrap();
+        assert_eq!(
+            (view.state.as_str(), view.can_withdraw),
+            ("withdrawn", false)
+        );
+        let r = my_cases::rate(db, &me, &case.case_no, 5, "", "web", t0()).await;
+        assert!(matches!(r, Err(ServiceError::Refused(_))), "{r:?}");
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_public_lookup_needs_both_and_tells_nothing_on_a_miss() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        let cal = WorkCalendar::official();
+        seeded(db).await;
+        let me = citizen(db, "citizen1").await;
+        ready_draft(db, &me).await;
+        let case = submit(db, &me, "lookup-key-00001").await;
+        let visitor = Client {
+            device: Some("c".repeat(32)),
+            address: Some("10.0.0.2".into()),
+        };
+        let found = my_cases::lookup(
+            db,
+            &cal,
+            &case.case_no,
+            &case.query_code,
+            &visitor,
+            today(),
+            t0(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.item_name, "机动车驾驶证补领", "{}", t.label);
+        assert_eq!(found.query_code, None);
+        assert_eq!(found.deadlines[0].label, "受理期限");
+        let wrong_code =
+            my_cases::lookup(db, &cal, &case.case_no, "00000000", &visitor, today(), t0()).await;
+        let wrong_no = my_cases::lookup(
+            db,
+            &cal,
+            "99010020260921999999",
+            &case.query_code,
+            &visitor,
+            today(),
+            t0(),
+        )
+        .await;
+        assert_eq!(
+            format!("{:?}", wrong_code.unwrap_err()),
+            format!("{:?}", wrong_no.unwrap_err())
+        );
+        // Guessing is cut off after ten misses, even for the right pair.
+        for _ in 0..8 {
+            let _ = my_cases::lookup(db, &cal, &case.case_no, "12345678", &visitor, today(), t0())
+                .await;
+        }
+        let r = my_cases::lookup(
+            db,
+            &cal,
+            &case.case_no,
+            &case.query_code,
+            &visitor,
+            today(),
+            t0(),
+        )
+        .await;
+        assert!(matches!(r, Err(ServiceError::Throttled(_))), "{r:?}");
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_concluded_case_is_rated_once_by_its_applicant() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        let cal = WorkCalendar::official();
+        seeded(db).await;
+        let me = citizen(db, "citizen1").await;
+        ready_draft(db, &me).await;
+        let case = submit(db, &me, "rating-key-00001").await;
+        // Straight to 办结 for this test.
+        application::Entity::update_many()
+            .col_expr(
+                application::Column::State,
+                sea_orm::sea_query::Expr::value("concluded"),
+            )
+            .filter(application::Column::CaseNo.eq(case.case_no.as_str()))
+            .exec(db)
+            .await
+            .unwrap();
+        let view = my_cases::view_for_owner(db, &cal, me.user_id.unwrap(), &case.case_no, today())
+            .await
+            .unwrap();
+        assert_eq!(view.next, NextStep::Rate, "{}", t.label);
+        let stranger = citizen(db, "citizen2").await;
+        assert!(matches!(
+            my_cases::rate(db, &stranger, &case.case_no, 1, "", "web", t0()).await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(
+            my_cases::rate(db, &me, &case.case_no, 7, "", "web", t0()).await,
+            Err(ServiceError::Invalid(_))
+        ));
+        my_cases::rate(db, &me, &case.case_no, 5, "窗口服务很好", "web", t0())
+            .await
+            .unwrap();
+        assert!(matches!(
+            my_cases::rate(db, &me, &case.case_no, 1, "", "web", t0()).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let view = my_cases::view_for_owner(db, &cal, me.user_id.unwrap(), &case.case_no, today())
+            .await
+            .unwrap();
+        assert_eq!((view.rating, view.next), (Some(5), NextStep::Done));
+        t.finish().await;
+    }
+}
