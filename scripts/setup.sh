@@ -71,6 +71,17 @@ pdf_tools() {
   fi
 }
 
+# A real local SMTP server for the mail tests (scripts/smtp_sink.py runs it).
+smtp_sink() {
+  # The python3 first on PATH is the one the tests run: give it aiosmtpd from PyPI, or from
+  # Debian when that python3 is the system one.
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd (the test SMTP server)"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd 2>/dev/null \
+      || apt_install python3-aiosmtpd
+  fi
+}
+
 browser() {
   if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium
@@ -84,6 +95,6 @@ browser() {
 case "${1:-build}" in
   build) wasm_target; cargo_leptos; wasm_bindgen_cli; font ;;
   release) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt; font ;;
-  test) wasm_target; cargo_leptos; wasm_bindgen_cli; font; pdf_tools; browser ;;
+  test) wasm_target; cargo_leptos; wasm_bindgen_cli; font; pdf_tools; smtp_sink; browser ;;
   *) echo "usage: $0 build|release|test" >&2; exit 2 ;;
 esac

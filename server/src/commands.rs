@@ -316,11 +316,27 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         site: Arc::new(settings.site.clone()),
         environment: settings.environment,
         region_code: settings.region_code.clone(),
+        public_url: settings.public_url.clone(),
         files: Arc::new(LocalFiles::new(settings.files_dir())),
         leptos_options: leptos_options(&settings),
     };
     crate::metrics::mark_start();
     tokio::spawn(run_scheduler(state.db.clone()));
+    let mailer = app::backend::mailer::Mailer::new(
+        settings.smtp_url.as_deref(),
+        &settings.mail_from,
+        &settings.public_url,
+    )
+    .map_err(CliError)?;
+    if settings.smtp_url.is_none() {
+        tracing::warn!("YIZHAN_SMTP_URL is not set: emails wait in the outbox until it is");
+    }
+    tokio::spawn(app::backend::mailer::run(
+        state.db.clone(),
+        mailer,
+        Box::new(app::backend::mailer::LoggingSms),
+        std::time::Duration::from_secs(15),
+    ));
     tracing::info!(
         addr = %settings.addr,
         database = %db::redact_url(&settings.database_url),

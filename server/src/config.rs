@@ -13,6 +13,11 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub smtp_url: Option<String>,
+    /// Sender of the portal's mail (`YIZHAN_MAIL_FROM`).
+    pub mail_from: String,
+    /// The address citizens reach the portal at, for links in mail and QR codes
+    /// (`YIZHAN_PUBLIC_URL`, default `http://` + the listening address).
+    pub public_url: String,
     pub region_code: String,
     pub environment: Environment,
     pub demo_password: String,
@@ -107,11 +112,23 @@ impl Settings {
             site_code: get("YIZHAN_SITE_CODE").unwrap_or(defaults.site_code),
             region_name,
         };
+        let public_url = get("YIZHAN_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(SettingsError {
+                var: "YIZHAN_PUBLIC_URL",
+                value: public_url,
+                hint: "应以 http:// 或 https:// 开头，例如 https://zwfw.example.gov.cn",
+            });
+        }
+        let mail_from =
+            get("YIZHAN_MAIL_FROM").unwrap_or_else(|| "网上办事大厅 <noreply@localhost>".into());
         Ok(Settings {
             database_url,
             addr,
             data_dir,
             smtp_url,
+            mail_from,
+            public_url,
             region_code,
             environment,
             demo_password,

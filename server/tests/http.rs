@@ -30,15 +30,20 @@ async fn app() -> (Router, TestDb) {
     )
     .await
     .unwrap();
-    let state = AppState {
+    let options = LeptosOptions::builder().output_name("yizhan").build();
+    (yizhan::http::router(state_of(&test_db, options)), test_db)
+}
+
+fn state_of(test_db: &TestDb, leptos_options: LeptosOptions) -> AppState {
+    AppState {
         db: test_db.db.clone(),
         site: Arc::new(SiteInfo::default()),
         environment: Environment::Development,
         region_code: "990100".into(),
+        public_url: "http://portal.test".into(),
         files: Arc::new(LocalFiles::new(files_dir())),
-        leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
-    };
-    (yizhan::http::router(state), test_db)
+        leptos_options,
+    }
 }
 
 async fn send(router: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -148,16 +153,13 @@ async fn bundle_files_are_served_as_files_with_the_strict_policy() {
     let site = std::env::temp_dir().join(format!("yizhan-site-{}", std::process::id()));
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(site.join("pkg/yizhan.js"), "export function hydrate() {}").unwrap();
-    let state = AppState {
-        db: test_db.db.clone(),
-        site: Arc::new(SiteInfo::default()),
-        environment: Environment::Development,
-        files: Arc::new(LocalFiles::new(files_dir())),
-        leptos_options: LeptosOptions::builder()
+    let state = state_of(
+        &test_db,
+        LeptosOptions::builder()
             .output_name("yizhan")
             .site_root(site.display().to_string())
             .build(),
-    };
+    );
     let router = yizhan::http::router(state);
     let (status, headers, body) = send(&router, get("/pkg/yizhan.js")).await;
     assert_eq!(status, StatusCode::OK);

@@ -16,6 +16,7 @@ pub mod drafts;
 pub mod entities;
 pub mod error;
 pub mod files;
+pub mod mailer;
 pub mod my_cases;
 pub mod notify;
 pub mod password;

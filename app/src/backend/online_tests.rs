@@ -661,3 +661,116 @@ async fn a_concluded_case_is_rated_once_by_its_applicant() {
         t.finish().await;
     }
 }
+
+/// A real SMTP server (scripts/smtp_sink.py, aiosmtpd) on `port`, stopped when dropped.
+struct SmtpSink {
+    child: std::process::Child,
+    out: std::path::PathBuf,
+}
+
+impl SmtpSink {
+    fn start(port: u16) -> SmtpSink {
+        use std::io::BufRead;
+        let out =
+            std::env::temp_dir().join(format!("yizhan-mail-{}-{port}.jsonl", std::process::id()));
+        let _ = std::fs::remove_file(&out);
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
+        let mut child = std::process::Command::new("python3")
+            .args([script, "--port", &port.to_string(), "--out"])
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs the SMTP sink (make test installs python3-aiosmtpd)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(
+            line.trim(),
+            "ready",
+            "the SMTP sink did not start: is aiosmtpd installed?"
+        );
+        SmtpSink { child, out }
+    }
+
+    fn mails(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.out);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn mail_waits_while_smtp_is_down_and_goes_out_once_when_it_is_back() {
+    use super::mailer::{self, LoggingSms, Mailer};
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let me = citizen(db, "citizen1").await;
+        ready_draft(db, &me).await;
+        let case = submit(db, &me, "mail-key-000001").await;
+        let port = free_port();
+        let mailer = Mailer::new(
+            Some(&format!("smtp://127.0.0.1:{port}")),
+            "一站 <noreply@portal.example>",
+            "https://portal.example/",
+        )
+        .unwrap();
+        // Nobody listens yet: the text message goes (logged), the email waits.
+        let pass = mailer::run_once(db, &mailer, &LoggingSms, 50, t0())
+            .await
+            .unwrap();
+        assert_eq!((pass.sent, pass.failed), (1, 1), "{}", t.label);
+        assert_eq!(mailer::pending(db).await.unwrap(), 1);
+        let sink = SmtpSink::start(port);
+        // Not before its retry time…
+        let pass = mailer::run_once(db, &mailer, &LoggingSms, 50, t0())
+            .await
+            .unwrap();
+        assert_eq!(pass, mailer::Pass::default());
+        // …then it goes out, once.
+        let later = t0() + Duration::minutes(3);
+        let pass = mailer::run_once(db, &mailer, &LoggingSms, 50, later)
+            .await
+            .unwrap();
+        assert_eq!((pass.sent, pass.failed), (1, 0));
+        let pass = mailer::run_once(db, &mailer, &LoggingSms, 50, later + Duration::hours(2))
+            .await
+            .unwrap();
+        assert_eq!(pass, mailer::Pass::default());
+        assert_eq!(mailer::pending(db).await.unwrap(), 0);
+        let mails = sink.mails();
+        assert_eq!(mails.len(), 1, "{mails:?}");
+        assert_eq!(mails[0]["to"][0], "citizen1@example.com");
+        let subject = mails[0]["subject"].as_str().unwrap();
+        assert!(
+            subject.contains("申请已提交") && subject.contains(&case.case_no),
+            "{subject}"
+        );
+        let body = mails[0]["body"].as_str().unwrap();
+        assert!(
+            body.contains(&format!("https://portal.example/my/{}", case.case_no)),
+            "{body}"
+        );
+        drop(sink);
+        t.finish().await;
+    }
+}

@@ -20,6 +20,8 @@ pub struct AppState {
     pub environment: Environment,
     /// 行政区划代码: the first six digits of every case number.
     pub region_code: String,
+    /// The address citizens reach the portal at (links in QR codes and mail).
+    pub public_url: String,
     /// Uploaded and generated files (forms, materials, documents).
     pub files: Arc<dyn FileStore>,
     pub leptos_options: LeptosOptions,
