@@ -333,3 +333,58 @@ pub async fn rate(
     })?;
     Ok(())
 }
+
+/// 申请回执 of a case, as a PDF. The caller has checked that the asker may see the case.
+pub async fn receipt_pdf(
+    db: &impl ConnectionTrait,
+    cal: &WorkCalendar,
+    app: &application::Model,
+    site: &crate::domain::site::SiteInfo,
+    public_url: &str,
+    today: NaiveDate,
+) -> ServiceResult<Vec<u8>> {
+    use super::pdf::receipt::{render, Receipt};
+    let detail = items::detail(db, &app.item_code).await?;
+    let acceptance_due = applications::deadlines(db, cal, app.id, today)
+        .await?
+        .into_iter()
+        .find(|d| d.kind == "acceptance")
+        .and_then(|d| d.due_date)
+        .map(|d| format!("{}前作出是否受理的决定", d.format("%Y年%-m月%-d日")))
+        .unwrap_or_default();
+    let materials = application_material::Entity::find()
+        .filter(application_material::Column::ApplicationId.eq(app.id))
+        .filter(application_material::Column::Round.eq(1))
+        .order_by_asc(application_material::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.material_name, m.file_name))
+        .collect();
+    let receipt = Receipt {
+        case_no: app.case_no.clone(),
+        query_code: app.query_code.clone(),
+        item_name: detail
+            .as_ref()
+            .map(|d| d.guide.name.clone())
+            .unwrap_or_default(),
+        department: detail.map(|d| d.department.name).unwrap_or_default(),
+        applicant: app.applicant_name.clone(),
+        submitted_at: app
+            .created_at
+            .with_timezone(&crate::domain::time::china())
+            .format("%Y年%-m月%-d日 %H:%M")
+            .to_string(),
+        acceptance_due,
+        materials,
+        status_url: format!(
+            "{}/status?case_no={}&query_code={}",
+            public_url.trim_end_matches('/'),
+            app.case_no,
+            app.query_code
+        ),
+        portal_name: site.portal_name.clone(),
+        hotline: site.hotline.clone(),
+    };
+    render(&receipt)
+}

@@ -774,3 +774,37 @@ async fn mail_waits_while_smtp_is_down_and_goes_out_once_when_it_is_back() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_receipt_carries_the_case_number_query_code_and_a_qr_code() {
+    let t = TestDb::sqlite().await;
+    let db = &t.db;
+    let cal = WorkCalendar::official();
+    seeded(db).await;
+    let me = citizen(db, "citizen1").await;
+    ready_draft(db, &me).await;
+    let case = submit(db, &me, "receipt-key-0001").await;
+    let app = my_cases::owned(db, me.user_id.unwrap(), &case.case_no)
+        .await
+        .unwrap();
+    let site = crate::domain::site::SiteInfo::default();
+    let pdf = my_cases::receipt_pdf(db, &cal, &app, &site, "https://portal.example", today())
+        .await
+        .unwrap();
+    assert!(pdf.len() < 150 * 1024, "{} bytes", pdf.len());
+    let text = super::catalogue::tests::pdf_text(&pdf);
+    for expected in [
+        case.case_no.as_str(),
+        case.query_code.as_str(),
+        "网上申请回执",
+        "机动车驾驶证补领",
+        "2026年9月29日前作出是否受理的决定",
+        "身份证.pdf",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    if let Ok(dir) = std::env::var("YIZHAN_PDF_OUT") {
+        std::fs::write(format!("{dir}/receipt.pdf"), &pdf).unwrap();
+    }
+    t.finish().await;
+}

@@ -7,7 +7,7 @@ pub mod search;
 pub mod transfer;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use super::audit::AuditEntry;
 use chrono::{DateTime, Utc};

@@ -3,6 +3,7 @@
 //! font's real glyph widths. Generation is CPU work: callers run it off the request threads.
 
 pub mod guide;
+pub mod receipt;
 pub mod sheet;
 
 use super::error::{ServiceError, ServiceResult};
@@ -229,6 +230,39 @@ impl Page {
         // Without a mode the path is ended unpainted.
         r.mode = Some(mode);
         self.ops.push(Op::DrawRectangle { rectangle: r });
+    }
+
+    /// A QR code of `text` with its top-left corner at (x, y), `size` millimetres square, with the
+    /// quiet zone inside that square. Each run of dark modules in a row is one filled rectangle.
+    pub fn qr(&mut self, x: f32, y: f32, size: f32, text: &str) -> ServiceResult<()> {
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+            .map_err(|e| ServiceError::Internal(format!("QR code: {e}")))?;
+        let n = code.width();
+        let module = size / (n + 8) as f32;
+        let (x0, y0) = (x + 4.0 * module, y + 4.0 * module);
+        for row in 0..n {
+            let mut col = 0;
+            while col < n {
+                if code[(col, row)] == qrcode::Color::Dark {
+                    let start = col;
+                    while col < n && code[(col, row)] == qrcode::Color::Dark {
+                        col += 1;
+                    }
+                    let w = (col - start) as f32 * module;
+                    self.rect(
+                        x0 + start as f32 * module,
+                        y0 + row as f32 * module,
+                        w,
+                        module,
+                        Some(BLACK),
+                        None,
+                    );
+                } else {
+                    col += 1;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The finished one-page document, the font subset to the characters used.
