@@ -37,6 +37,10 @@ impl ApiError {
         self.2.clone()
     }
 
+    pub fn new(status: StatusCode, code: &'static str, message: &str) -> ApiError {
+        ApiError(status, code, message.to_string())
+    }
+
     pub fn not_found(what: &str) -> ApiError {
         ApiError(StatusCode::NOT_FOUND, "not_found", format!("未找到{what}"))
     }

@@ -346,10 +346,14 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         "yizhan serving"
     );
     println!("一站 已启动：http://{}", settings.addr);
-    axum::serve(listener, crate::http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| CliError(format!("服务器异常退出：{e}")))
+    // The peer address reaches the handlers (throttling per address, beside per device).
+    axum::serve(
+        listener,
+        crate::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| CliError(format!("服务器异常退出：{e}")))
 }
 
 /// The clock scheduler: once a minute, every clock whose check day has come (cards, reminders,

@@ -50,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .route("/prefs/lang/{code}", get(set_language))
         .route("/prefs/care/{mode}", get(set_care_mode))
         .merge(crate::api_v1::routes())
+        .merge(crate::api_cases::routes())
+        .merge(crate::apply_posts::routes())
         .merge(crate::admin_uploads::routes())
         .route(
             "/sf/{*fn_name}",
@@ -73,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         // gzip, as the browser accepts).
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(device_cookie))
         .layer(middleware::from_fn(reject_cross_site_writes))
         .layer(middleware::from_fn(metrics::track))
         .layer(
@@ -173,6 +176,27 @@ async fn set_care_mode(Path(mode): Path<String>, Query(q): Query<Back>) -> Respo
         Redirect::to(&back_target(q.back)),
     )
         .into_response()
+}
+
+/// Gives every browser a device cookie (a random id) the first time it comes, so that failed logins
+/// and lookups are counted per device: a service hall shares one address, and its next visitor
+/// must not pay for the last one's typos. The request itself already carries the new id.
+async fn device_cookie(mut req: Request, next: Next) -> Response {
+    use app::api::context::{cookie, is_device_id, new_device_id, DEVICE_COOKIE};
+    if cookie(req.headers(), DEVICE_COOKIE).is_some_and(|d| is_device_id(&d)) {
+        return next.run(req).await;
+    }
+    let id = new_device_id();
+    if let Ok(value) = HeaderValue::from_str(&format!("{DEVICE_COOKIE}={id}")) {
+        req.headers_mut().append(header::COOKIE, value);
+    }
+    let mut response = next.run(req).await;
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "{DEVICE_COOKIE}={id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {

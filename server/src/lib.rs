@@ -4,7 +4,9 @@
 #![recursion_limit = "256"]
 
 pub mod admin_uploads;
+pub mod api_cases;
 pub mod api_v1;
+pub mod apply_posts;
 pub mod commands;
 pub mod config;
 pub mod http;

@@ -346,13 +346,17 @@ fn json(body: &str) -> serde_json::Value {
 async fn session_of(router: &Router, username: &str) -> String {
     let (status, headers, _) = send(router, login_request(username, PASSWORD, None)).await;
     assert!(status.is_redirection(), "{username}: {status}");
-    headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    session_cookie(&headers).expect("a session cookie")
+}
+
+/// The `yz_session=…` pair a response set, if any (beside the device cookie).
+fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").to_string())
+        .find(|pair| pair.starts_with("yz_session=") && pair.len() > "yz_session=".len())
 }
 
 fn get_as(path: &str, cookie: &str) -> Request<Body> {
@@ -702,4 +706,208 @@ async fn catalogue_pages_render_for_fifty_visitors_at_once() {
         task.await.expect("no render panicked");
     }
     db.finish().await;
+}
+
+/// A JSON request with a session cookie.
+fn json_request(method: &str, path: &str, cookie: &str, body: serde_json::Value) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "portal.test")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A multipart body with one file field.
+fn multipart_file(
+    path: &str,
+    cookie: &str,
+    field: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Request<Body> {
+    let boundary = "yizhanTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+         Content-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "application/json")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+
+/// Citizen1 applies through the REST API; citizen2 gets 404 through every door to that case; a
+/// retried submission gives the same case; the public lookup answers a wrong number and a wrong
+/// code alike.
+#[tokio::test]
+async fn the_rest_api_takes_applications_once_and_keeps_them_to_their_owner() {
+    let (router, _db) = catalogue_app().await;
+    let mine = session_of(&router, "citizen1").await;
+    let theirs = session_of(&router, "citizen2").await;
+
+    let (status, _, body) = send(
+        &router,
+        multipart_file("/api/v1/files", &mine, "file", "身份证.pdf", PDF),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let file_id = json(&body)["id"].as_i64().unwrap();
+    // A program renamed to .pdf is refused by its content.
+    let (status, _, body) = send(
+        &router,
+        multipart_file(
+            "/api/v1/files",
+            &mine,
+            "file",
+            "scan.pdf",
+            b"MZ\x90\x00binary",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(&body)["message"]
+        .as_str()
+        .unwrap()
+        .contains("不是 PDF"));
+
+    let application = serde_json::json!({
+        "item_code": "990100-XK-0007",
+        "form": {"name": "张晓明", "id_number": "990102198005121236", "mobile": "13800000001",
+                 "request": "驾驶证遗失，申请补领"},
+        "materials": [{"material_code": "m1", "file_id": file_id}],
+    });
+    let submit = |key: &str| {
+        let mut req = json_request("POST", "/api/v1/applications", &mine, application.clone());
+        req.headers_mut()
+            .insert("idempotency-key", key.parse().unwrap());
+        req
+    };
+    let (status, _, body) = send(&router, submit("rest-key-000001")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let created = json(&body);
+    let case_no = created["case_no"].as_str().unwrap().to_string();
+    let query_code = created["query_code"].as_str().unwrap().to_string();
+    assert_eq!(created["state"], "submitted");
+    assert_eq!(created["deadlines"][0]["label"], "受理期限");
+    // The same key again: the same case, nothing new.
+    let (status, _, body) = send(&router, submit("rest-key-000001")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["case_no"], case_no.as_str());
+    let (_, _, body) = send(&router, get_as("/api/v1/applications", &mine)).await;
+    assert_eq!(json(&body)["applications"].as_array().unwrap().len(), 1);
+    // Without a key: refused with a reason.
+    let (status, _, _) = send(
+        &router,
+        json_request("POST", "/api/v1/applications", &mine, application.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // The owner reads it and its receipt.
+    let (status, _, body) = send(
+        &router,
+        get_as(&format!("/api/v1/applications/{case_no}"), &mine),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let version = json(&body)["version"].as_i64().unwrap();
+    let (status, headers, _) = send(
+        &router,
+        get_as(
+            &format!("/api/v1/applications/{case_no}/documents/receipt.pdf"),
+            &mine,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+
+    // Someone else: not found, through every door.
+    for path in [
+        format!("/api/v1/applications/{case_no}"),
+        format!("/api/v1/applications/{case_no}/documents/receipt.pdf"),
+        format!("/my/{case_no}/receipt.pdf"),
+    ] {
+        let (status, _, body) = send(&router, get_as(&path, &theirs)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    let (status, _, _) = send(
+        &router,
+        json_request(
+            "POST",
+            &format!("/api/v1/applications/{case_no}/actions"),
+            &theirs,
+            serde_json::json!({"action": "withdraw", "version": version}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(
+        &router,
+        json_request(
+            "POST",
+            "/api/v1/ratings",
+            &theirs,
+            serde_json::json!({"case_no": case_no, "level": 1}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, _, body) = send(&router, get_as("/api/v1/applications", &theirs)).await;
+    assert!(json(&body)["applications"].as_array().unwrap().is_empty());
+    // Without a session: 401.
+    let (status, _, _) = send(&router, get(&format!("/api/v1/applications/{case_no}"))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // The public lookup: the pair works; a wrong code and a wrong number look the same.
+    let (status, _, body) = send(
+        &router,
+        get(&format!("/api/v1/status/{case_no}?query_code={query_code}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["item_name"], "机动车驾驶证补领");
+    assert!(json(&body).get("query_code").is_none());
+    let (s1, _, wrong_code) = send(
+        &router,
+        get(&format!("/api/v1/status/{case_no}?query_code=00000000")),
+    )
+    .await;
+    let (s2, _, wrong_no) = send(
+        &router,
+        get(&format!(
+            "/api/v1/status/99010020200101000001?query_code={query_code}"
+        )),
+    )
+    .await;
+    assert_eq!((s1, s2), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(wrong_code, wrong_no);
+
+    // The owner withdraws it.
+    let (status, _, body) = send(
+        &router,
+        json_request(
+            "POST",
+            &format!("/api/v1/applications/{case_no}/actions"),
+            &mine,
+            serde_json::json!({"action": "withdraw", "version": version}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["state"], "withdrawn");
 }

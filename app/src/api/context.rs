@@ -73,6 +73,14 @@ pub fn is_device_id(value: &str) -> bool {
     value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// A new device id (128 random bits, hex).
+pub fn new_device_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// Where the request came from, for throttling: its device cookie and peer address.
 pub fn client_of(headers: &http::HeaderMap, extensions: &http::Extensions) -> Client {
     Client {
@@ -112,14 +120,17 @@ pub async fn require_role(roles: &[Role]) -> Result<Account, AppError> {
 /// Sets the session cookie. HttpOnly so scripts cannot read it, SameSite=Lax against cross-site
 /// posts, Secure in production (served behind HTTPS).
 pub fn set_session_cookie(token: &str, environment: Environment) {
+    set_cookie(&set_cookie_header(token, environment));
+}
+
+/// The `Set-Cookie` value of a session (also for the plain axum handlers of the REST API).
+pub fn set_cookie_header(token: &str, environment: Environment) -> String {
     let secure = if environment == Environment::Production {
         "; Secure"
     } else {
         ""
     };
-    set_cookie(&format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"
-    ));
+    format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
 }
 
 pub fn clear_session_cookie() {

@@ -777,3 +777,26 @@ pub async fn deadlines(
     }
     Ok(views)
 }
+
+impl Caller {
+    /// A signed-in account acting: the applicant for citizen and company accounts, its staff roles
+    /// otherwise.
+    pub fn of(account: &super::auth::Account) -> Caller {
+        let actors = account
+            .roles
+            .iter()
+            .map(|r| {
+                if r.is_staff() {
+                    Actor::Staff(*r)
+                } else {
+                    Actor::Applicant
+                }
+            })
+            .collect();
+        Caller {
+            user_id: Some(account.id),
+            name: account.username.clone(),
+            actors,
+        }
+    }
+}

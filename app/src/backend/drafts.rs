@@ -80,6 +80,8 @@ pub struct DraftInput {
     pub attach: Vec<(String, i64)>,
     /// Material codes whose attachment is removed.
     pub detach: Vec<String>,
+    /// Files refused before they got here (too large to read), by material code, with the reason.
+    pub rejected: Vec<(String, String)>,
     /// Check every field (the person asked to go on to the review); otherwise only what was typed.
     pub check_all: bool,
 }
@@ -222,6 +224,11 @@ pub async fn save(
             }
         }
     }
+    for (code, why) in input.rejected {
+        if known(&code) {
+            problems.insert(code, why);
+        }
+    }
     for file in input.files {
         if !known(&file.material_code) || file.bytes.is_empty() {
             continue;
@@ -330,7 +337,8 @@ pub fn check_key(key: &str) -> ServiceResult<()> {
     }
 }
 
-async fn earlier(
+/// The case an earlier request with this key made, if any.
+pub async fn earlier(
     db: &impl ConnectionTrait,
     user_id: i32,
     key: &str,

@@ -1,0 +1,511 @@
+//! REST API `/api/v1` for the citizen journey (DESIGN.md §5): sessions, file uploads, applications
+//! with `Idempotency-Key`, one application, its documents, workflow actions, the public status
+//! lookup and ratings. Every record is checked against the caller: another person's case answers
+//! 404, exactly like a case that does not exist.
+
+use crate::api_v1::{signed_in, ApiError};
+use app::api::context::{client_of, set_cookie_header};
+use app::backend::applications::{self, ActionInput, Caller};
+use app::backend::auth::{self, Account, LogoutScope};
+use app::backend::drafts::{self, DraftInput};
+use app::backend::error::ServiceError;
+use app::backend::sessions::COOKIE_NAME;
+use app::backend::state::AppState;
+use app::backend::throttle::Client;
+use app::backend::{calendar, my_cases, uploads};
+use app::domain::application_form::Values;
+use app::domain::case_read::CaseView;
+use app::domain::time::china;
+use app::domain::workflow::Action;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::convert::Infallible;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/session", post(log_in).delete(log_out))
+        .route("/api/v1/files", post(upload_file))
+        .route("/api/v1/applications", post(create).get(list))
+        .route("/api/v1/applications/{case_no}", get(one))
+        .route(
+            "/api/v1/applications/{case_no}/documents/{document}",
+            get(document),
+        )
+        .route("/api/v1/applications/{case_no}/actions", post(action))
+        .route("/api/v1/status/{case_no}", get(status))
+        .route("/api/v1/ratings", post(rate))
+        // A material file and the multipart framing around it.
+        .layer(DefaultBodyLimit::max(uploads::MAX_BYTES + 64 * 1024))
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// Where a request came from (device cookie, peer address), for throttling.
+pub struct Requester(pub Client);
+
+impl<S: Send + Sync> FromRequestParts<S> for Requester {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Requester(client_of(&parts.headers, &parts.extensions)))
+    }
+}
+
+fn error(status: StatusCode, code: &'static str, message: &str) -> ApiError {
+    ApiError::new(status, code, message)
+}
+
+/// The signed-in account, or 401.
+pub async fn account(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
+    signed_in(state, headers)
+        .await?
+        .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录"))
+}
+
+/// A citizen or company account (the ones that apply), or 403.
+async fn applicant(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
+    let account = account(state, headers).await?;
+    if account.roles.iter().any(|r| !r.is_staff()) {
+        Ok(account)
+    } else {
+        Err(error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "工作人员账号不能以申请人身份办理",
+        ))
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&china()).date_naive()
+}
+
+#[derive(Deserialize)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+async fn log_in(
+    State(state): State<AppState>,
+    Requester(client): Requester,
+    Json(c): Json<Credentials>,
+) -> ApiResult<Response> {
+    if c.username.len() > 256 || c.password.len() > 1024 {
+        return Err(ServiceError::BadCredentials.into());
+    }
+    let s = auth::login(
+        &state.db,
+        &c.username,
+        &c.password,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let cookie = set_cookie_header(&s.token, state.environment);
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(json!({
+            "username": s.account.username,
+            "display_name": s.account.display_name,
+            "roles": s.account.roles,
+        })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct LogoutParams {
+    /// `everywhere=true` ends every session of the account.
+    everywhere: Option<bool>,
+}
+
+async fn log_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<LogoutParams>,
+) -> ApiResult<Response> {
+    if let Some(token) = app::api::context::cookie(&headers, COOKIE_NAME) {
+        let scope = if p.everywhere == Some(true) {
+            LogoutScope::Everywhere
+        } else {
+            LogoutScope::ThisDevice
+        };
+        auth::logout(&state.db, &token, scope, chrono::Utc::now()).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        )],
+    )
+        .into_response())
+}
+
+/// Reads one file field of a multipart body, stopping at `limit` bytes (the rest is drained and
+/// its size counted, so the message can say how large it was).
+pub async fn read_file_field(
+    field: axum::extract::multipart::Field<'_>,
+    limit: usize,
+) -> Result<(String, Result<Vec<u8>, usize>), String> {
+    let name = field.file_name().unwrap_or_default().to_string();
+    let mut field = field;
+    let mut bytes = Vec::new();
+    let mut size = 0usize;
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|_| "上传中断或文件过大，请重试".to_string())?
+    {
+        size += chunk.len();
+        if size <= limit {
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    Ok((name, if size <= limit { Ok(bytes) } else { Err(size) }))
+}
+
+async fn upload_file(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> ApiResult<Response> {
+    let account = applicant(&state, &headers).await?;
+    let too_large = |size| {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            &uploads::too_large(size),
+        )
+    };
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| too_large(uploads::MAX_BYTES + 1))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let (name, bytes) = read_file_field(field, uploads::MAX_BYTES)
+            .await
+            .map_err(|m| error(StatusCode::BAD_REQUEST, "invalid", &m))?;
+        let bytes = bytes.map_err(too_large)?;
+        let up = uploads::store(
+            &state.db,
+            state.files.as_ref(),
+            account.id,
+            &name,
+            bytes,
+            chrono::Utc::now(),
+        )
+        .await?;
+        return Ok((
+            StatusCode::CREATED,
+            Json(json!({
+                "id": up.id, "sha256": up.sha256, "size": up.size,
+                "content_type": up.content_type, "file_name": up.file_name,
+            })),
+        )
+            .into_response());
+    }
+    Err(error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        "请在字段 file 中上传文件",
+    ))
+}
+
+#[derive(Deserialize)]
+struct MaterialRef {
+    material_code: String,
+    file_id: i64,
+}
+
+#[derive(Deserialize)]
+struct NewApplication {
+    item_code: String,
+    #[serde(default)]
+    form: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    materials: Vec<MaterialRef>,
+}
+
+fn case_json(view: &CaseView) -> serde_json::Value {
+    json!({
+        "case_no": view.case_no,
+        "query_code": view.query_code,
+        "item_code": view.item_code,
+        "item_name": view.item_name,
+        "department": view.department,
+        "state": view.state,
+        "state_name": view.state_name,
+        "version": view.version,
+        "submitted_at": view.submitted_at,
+        "timeline": view.timeline,
+        "deadlines": view.deadlines,
+        "materials": view.materials,
+        "next": view.next,
+        "can_withdraw": view.can_withdraw,
+        "rating": view.rating,
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<NewApplication>,
+) -> ApiResult<Response> {
+    let account = applicant(&state, &headers).await?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            error(
+                StatusCode::BAD_REQUEST,
+                "idempotency_key_required",
+                "请在请求头 Idempotency-Key 中给出本次提交的唯一标识",
+            )
+        })?
+        .to_string();
+    drafts::check_key(&key)?;
+    let caller = Caller::of(&account);
+    let cal = calendar::load(&state.db).await?;
+    let now = chrono::Utc::now();
+    // A replay answers before anything is saved again.
+    let submitted = match drafts::earlier(&state.db, account.id, &key).await? {
+        Some(s) => s,
+        None => {
+            let values: Values = body
+                .form
+                .iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Bool(true) => "1".into(),
+                        serde_json::Value::Bool(false) | serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), text)
+                })
+                .collect();
+            drafts::save(
+                &state.db,
+                state.files.as_ref(),
+                account.id,
+                &body.item_code,
+                DraftInput {
+                    values,
+                    attach: body
+                        .materials
+                        .iter()
+                        .map(|m| (m.material_code.clone(), m.file_id))
+                        .collect(),
+                    check_all: true,
+                    ..DraftInput::default()
+                },
+                now,
+            )
+            .await?;
+            drafts::submit(
+                &state.db,
+                &cal,
+                &state.region_code,
+                &caller,
+                &body.item_code,
+                &key,
+                today(),
+                now,
+            )
+            .await?
+        }
+    };
+    let view =
+        my_cases::view_for_owner(&state.db, &cal, account.id, &submitted.case_no, today()).await?;
+    let status = if submitted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(case_json(&view))).into_response())
+}
+
+async fn list(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    let account = applicant(&state, &headers).await?;
+    let cases = my_cases::list(&state.db, account.id).await?;
+    let drafts = my_cases::drafts(&state.db, account.id).await?;
+    Ok(Json(json!({"applications": cases, "drafts": drafts})).into_response())
+}
+
+async fn one(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+) -> ApiResult<Response> {
+    let account = account(&state, &headers).await?;
+    let cal = calendar::load(&state.db).await?;
+    // Staff reading cases comes with the back office; for now only the owner.
+    let view = my_cases::view_for_owner(&state.db, &cal, account.id, &case_no, today()).await?;
+    Ok(Json(case_json(&view)).into_response())
+}
+
+async fn document(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((case_no, document)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let account = account(&state, &headers).await?;
+    let app = my_cases::owned(&state.db, account.id, &case_no).await?;
+    if document != "receipt.pdf" {
+        return Err(ApiError::not_found("该文书"));
+    }
+    let cal = calendar::load(&state.db).await?;
+    let pdf = my_cases::receipt_pdf(
+        &state.db,
+        &cal,
+        &app,
+        &state.site,
+        &state.public_url,
+        today(),
+    )
+    .await?;
+    Ok(pdf_response(pdf, &format!("申请回执-{case_no}.pdf")))
+}
+
+/// A PDF download with a safe, encoded file name; never cached by shared caches.
+pub fn pdf_response(pdf: Vec<u8>, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "inline; filename=\"receipt.pdf\"; filename*=UTF-8''{}",
+                    app::layouts::prefs::encode_component(file_name)
+                ),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct ActionBody {
+    action: String,
+    version: i32,
+    reason: Option<String>,
+}
+
+async fn action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+    Json(body): Json<ActionBody>,
+) -> ApiResult<Response> {
+    let account = account(&state, &headers).await?;
+    let action = Action::from_code(&body.action).ok_or_else(|| {
+        error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "未知的办理动作",
+        )
+    })?;
+    let cal = calendar::load(&state.db).await?;
+    let caller = Caller::of(&account);
+    let app = applications::act(
+        &state.db,
+        &cal,
+        &case_no,
+        action,
+        &caller,
+        body.version,
+        &ActionInput {
+            reason: body.reason,
+            ..ActionInput::default()
+        },
+        today(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(
+        Json(json!({"case_no": app.case_no, "state": app.state, "version": app.version}))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+struct StatusParams {
+    query_code: Option<String>,
+}
+
+async fn status(
+    State(state): State<AppState>,
+    Requester(client): Requester,
+    Path(case_no): Path<String>,
+    Query(p): Query<StatusParams>,
+) -> ApiResult<Response> {
+    let cal = calendar::load(&state.db).await?;
+    let view = my_cases::lookup(
+        &state.db,
+        &cal,
+        &case_no,
+        p.query_code.as_deref().unwrap_or(""),
+        &client,
+        today(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| match e {
+        ServiceError::NotFound => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "办件编号或查询密码不正确，请核对后重试",
+        ),
+        other => other.into(),
+    })?;
+    Ok(Json(json!({
+        "case_no": view.case_no,
+        "item_name": view.item_name,
+        "department": view.department,
+        "state": view.state,
+        "state_name": view.state_name,
+        "timeline": view.timeline,
+        "deadlines": view.deadlines,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct RatingBody {
+    case_no: String,
+    level: i32,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<RatingBody>,
+) -> ApiResult<Response> {
+    let account = applicant(&state, &headers).await?;
+    my_cases::rate(
+        &state.db,
+        &Caller::of(&account),
+        &body.case_no,
+        body.level,
+        &body.comment,
+        "web",
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(StatusCode::CREATED.into_response())
+}
