@@ -243,7 +243,12 @@ async fn a_wrong_password_sets_no_cookie() {
         status.is_client_error() || status.is_server_error(),
         "{status}"
     );
-    assert!(headers.get(header::SET_COOKIE).is_none());
+    // No session; only the device cookie a first visit gets.
+    assert_eq!(session_cookie(&headers), None);
+    assert!(headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .all(|v| v.to_str().unwrap().starts_with("yz_device=")));
     assert!(body.contains("bad_credentials"), "{body}");
     db.finish().await;
 }
