@@ -1,6 +1,7 @@
 //! The document shell, the root component and the route table.
 
 use crate::api::auth::{get_current_user, CurrentUser, Login, Logout};
+use crate::api::citizen::Register;
 use crate::api::error::AppError;
 use crate::api::site::get_site_info;
 use crate::domain::channel::Channel;
@@ -8,15 +9,18 @@ use crate::domain::role::StaffSection;
 use crate::domain::site::SiteInfo;
 use crate::features::admin::{AdminItemsPage, ItemEditorPage, ItemVersionPage};
 use crate::features::{
+    apply::{ApplyFormPage, ApplyReviewPage},
     auth::LoginPage,
     channel::ChannelPage,
     forms::FormsPage,
     guide::{GuideDetailPage, GuideListPage},
     home::HomePage,
     kiosk,
-    my::MyPage,
+    my::{MessagesPage, MyCasePage, MyPage},
     not_found::NotFound,
+    register::RegisterPage,
     staff::StaffPage,
+    status::StatusPage,
 };
 use crate::i18n::I18nContextProvider;
 use crate::layouts::{citizen::CitizenLayout, kiosk::KioskLayout};
@@ -56,6 +60,7 @@ pub type SiteResource = Resource<Result<SiteInfo, AppError>>;
 pub struct AuthActions {
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
+    pub register: ServerAction<Register>,
 }
 
 #[component]
@@ -63,12 +68,23 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
+    let register = ServerAction::<Register>::new();
     let user: UserResource = Resource::new(
-        move || (login.version().get(), logout.version().get()),
+        move || {
+            (
+                login.version().get(),
+                logout.version().get(),
+                register.version().get(),
+            )
+        },
         |_| get_current_user(),
     );
     let site: SiteResource = Resource::new(|| (), |_| get_site_info());
-    provide_context(AuthActions { login, logout });
+    provide_context(AuthActions {
+        login,
+        logout,
+        register,
+    });
     provide_context(user);
     provide_context(site);
     // Effects run only in the browser, after hydration: the mark tells tests (and anyone debugging
@@ -104,12 +120,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("forms") view=FormsPage ssr=SsrMode::Async/>
                         <Route path=path!("consult") view=|| view! { <ChannelPage channel=Channel::Consult/> } ssr=SsrMode::Async/>
                         <Route path=path!("apply") view=|| view! { <ChannelPage channel=Channel::Apply/> } ssr=SsrMode::Async/>
-                        <Route path=path!("apply/:code") view=|| view! { <ChannelPage channel=Channel::Apply/> } ssr=SsrMode::Async/>
-                        <Route path=path!("status") view=|| view! { <ChannelPage channel=Channel::Status/> } ssr=SsrMode::Async/>
+                        <Route path=path!("apply/:code") view=ApplyFormPage ssr=SsrMode::Async/>
+                        <Route path=path!("apply/:code/review") view=ApplyReviewPage ssr=SsrMode::Async/>
+                        <Route path=path!("status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("petition") view=|| view! { <ChannelPage channel=Channel::Petition/> } ssr=SsrMode::Async/>
                         <Route path=path!("mailbox") view=|| view! { <ChannelPage channel=Channel::Mailbox/> } ssr=SsrMode::Async/>
                         <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
                         <Route path=path!("my") view=MyPage ssr=SsrMode::Async/>
+                        <Route path=path!("my/:case_no") view=MyCasePage ssr=SsrMode::Async/>
+                        <Route path=path!("messages") view=MessagesPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <Route path=path!("staff") view=|| view! { <StaffPage section=StaffSection::Desk/> } ssr=SsrMode::Async/>
                     <Route path=path!("staff/intake") view=|| view! { <StaffPage section=StaffSection::Intake/> } ssr=SsrMode::Async/>

@@ -73,7 +73,7 @@ pub fn is_device_id(value: &str) -> bool {
     value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// A new device id (128 random bits, hex).
+/// A new device id (128 random bits, hex); also a fresh Idempotency-Key for a submit button.
 pub fn new_device_id() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 16];

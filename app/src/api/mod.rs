@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod catalogue;
+pub mod citizen;
 pub mod error;
 pub mod site;
 pub mod staff;

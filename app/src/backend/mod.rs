@@ -17,6 +17,7 @@ pub mod entities;
 pub mod error;
 pub mod files;
 pub mod mailer;
+pub mod messages;
 pub mod my_cases;
 pub mod notify;
 pub mod password;

@@ -154,7 +154,11 @@ pub async fn lookup(
         None
     };
     match found {
-        Some(app) => view(db, cal, app, today).await,
+        // The public view: no file names (they may name the person), no query code.
+        Some(app) => view(db, cal, app, today).await.map(|mut v| {
+            v.materials.clear();
+            v
+        }),
         None => {
             throttle::fail(db, &keys, now).await?;
             Err(ServiceError::NotFound)
@@ -229,6 +233,7 @@ async fn view(
         .await?
         .into_iter()
         .map(|m| MaterialInfo {
+            code: m.material_code,
             name: m.material_name,
             file_name: m.file_name,
             size: m.size,

@@ -52,6 +52,7 @@ pub struct DeadlineInfo {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaterialInfo {
+    pub code: String,
     pub name: String,
     pub file_name: String,
     pub size: i64,
@@ -112,4 +113,14 @@ pub fn deadline_label(kind: &str) -> Option<&'static str> {
         "delivery" => Some("送达期限"),
         _ => None,
     }
+}
+
+/// A message of the message centre.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    pub title: String,
+    pub body: String,
+    pub case_no: Option<String>,
+    pub at: DateTime<Utc>,
+    pub unread: bool,
 }

@@ -61,6 +61,7 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 <p class="auth-note">{t!(i18n, login_security_note)}</p>
+                <p class="auth-note"><a href="/register">{t!(i18n, login_register)}</a></p>
             </div>
         </section>
     }

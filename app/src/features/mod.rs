@@ -2,7 +2,9 @@
 //! shells in `layouts`.
 
 pub mod admin;
+pub mod apply;
 pub mod auth;
+pub mod case_view;
 pub mod channel;
 pub mod forms;
 pub mod guide;
@@ -10,4 +12,6 @@ pub mod home;
 pub mod kiosk;
 pub mod my;
 pub mod not_found;
+pub mod register;
 pub mod staff;
+pub mod status;

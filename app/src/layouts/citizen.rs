@@ -161,7 +161,11 @@ pub fn UserArea() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    _ => view! { <a class="login-link" href="/login">{t!(i18n, login)}</a> }.into_any(),
+                    _ => view! {
+                        <a href="/register">{t!(i18n, register)}</a>
+                        <a class="login-link" href="/login">{t!(i18n, login)}</a>
+                    }
+                    .into_any(),
                 }
             })}
         </Transition>
