@@ -69,7 +69,29 @@ test('citizen1 applies with two files and finds the case at /status in a fresh b
   // A wrong code says only that the pair is wrong.
   await other.goto(`/status?case_no=${caseNo}&query_code=00000000`);
   await expect(other.locator('.form-error')).toHaveText('办件编号或查询密码不正确，请核对后重试。');
+
+  // The window clerk asks for a clearer scan (through the API until the back office exists)…
+  const clerk = other.request;
+  expect((await clerk.post('/api/v1/session', { data: { username: 'clerk1', password: 'Yizhan@2026' } })).status()).toBe(200);
+  const version = (await (await page.request.get(`/api/v1/applications/${caseNo}`)).json()).version;
+  const asked = await clerk.post(`/api/v1/applications/${caseNo}/actions`, {
+    data: { action: 'request_supplement', version, reason: '退休证明扫描件不清晰，请重新上传清晰的彩色扫描件。' },
+  });
+  expect(asked.status(), await asked.text()).toBe(200);
   await context.close();
+  // …and the applicant sees what to do, uploads it and resubmits.
+  await page.goto(`/my/${caseNo}`);
+  await waitForHydration(page);
+  await expect(page.locator('.supplement-notice')).toHaveText('退休证明扫描件不清晰，请重新上传清晰的彩色扫描件。');
+  await page.setInputFiles('#s-m2', { name: '退休证-清晰.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.screenshot({ path: `${SCREENS}/case-supplement-desktop.png`, fullPage: true });
+  await page.getByRole('button', { name: '上传并重新提交' }).click();
+  await page.waitForURL(/resubmitted=1/);
+  await expect(page.locator('.state-badge').first()).toHaveText('待受理');
+  await expect(page.locator('.review-materials')).toContainText('退休证-清晰.pdf');
+  await page.goto('/messages');
+  await expect(page.locator('.message').first()).toContainText('补正材料已提交');
+  await page.screenshot({ path: `${SCREENS}/messages-after-supplement-desktop.png`, fullPage: true });
 });
 
 test('bad input gets a Chinese message at each field and the draft keeps everything', async ({ page }) => {
