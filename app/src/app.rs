@@ -7,7 +7,9 @@ use crate::api::site::get_site_info;
 use crate::domain::channel::Channel;
 use crate::domain::role::StaffSection;
 use crate::domain::site::SiteInfo;
-use crate::features::admin::{AdminItemsPage, ItemEditorPage, ItemVersionPage};
+use crate::features::admin::{
+    AdminItemsPage, ApplyFormEditorPage, ItemEditorPage, ItemVersionPage,
+};
 use crate::features::{
     apply::{ApplyFormPage, ApplyReviewPage},
     auth::LoginPage,
@@ -141,6 +143,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/items") view=AdminItemsPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/items/:code") view=ItemEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/items/:code/v/:version") view=ItemVersionPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/items/:code/form") view=ApplyFormEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/security") view=|| view! { <StaffPage section=StaffSection::Security/> } ssr=SsrMode::Async/>
                     <Route path=path!("admin/audit") view=|| view! { <StaffPage section=StaffSection::Audit/> } ssr=SsrMode::Async/>
                     <ParentRoute path=path!("kiosk") view=KioskLayout ssr=SsrMode::Async>

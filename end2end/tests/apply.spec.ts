@@ -200,3 +200,26 @@ test('a new citizen registers, is signed in, and sees each problem at its field 
   await page.waitForURL(/\/my/);
   await expect(page.locator('h1')).toHaveText('我的办事');
 });
+
+test('an administrator edits the application form as data; bad JSON is refused with the place', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await loginAs(page, 'admin1');
+  await page.goto('/admin/items/990100-QR-0067/form');
+  await waitForHydration(page);
+  const editor = page.locator('#definition-json');
+  await expect(editor).toContainText('"fields"');
+  await page.screenshot({ path: `${SCREENS}/admin-apply-form-desktop.png`, fullPage: true });
+  await editor.fill('{"fields": [');
+  await page.getByRole('button', { name: '检查并保存' }).click();
+  await expect(page.locator('.form-error')).toContainText('不是有效的 JSON');
+  await editor.fill(JSON.stringify({
+    fields: [
+      { key: 'name', label: '申请人姓名', kind: 'text', required: true, prefill: 'name' },
+      { key: 'disease', label: '申请认定的病种', kind: 'select', required: true, options: ['高血压', '糖尿病', '慢性肾病'] },
+    ],
+    materials: [{ code: 'm1', required: true }, { code: 'm2', required: false }],
+  }, null, 2));
+  await page.getByRole('button', { name: '检查并保存' }).click();
+  await expect(page.locator('.flash-ok')).toContainText('已保存为第 1 版');
+  await expect(page.locator('.form-editor-preview')).toContainText('申请认定的病种');
+});

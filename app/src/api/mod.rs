@@ -1,6 +1,7 @@
 //! Server functions: thin. Each takes the request context, calls one backend use case and returns a
 //! DTO or an `AppError` code. Compiled for both sides; the bodies run on the server only.
 
+pub mod admin_forms;
 pub mod auth;
 pub mod catalogue;
 pub mod citizen;

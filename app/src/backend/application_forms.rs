@@ -25,17 +25,23 @@ pub struct ApplyForm {
 
 /// The item's guide and form, if the item exists, is not retired and is handled online.
 pub async fn for_item(db: &impl ConnectionTrait, item_code: &str) -> ServiceResult<ApplyForm> {
-    let detail = items::detail(db, item_code)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if detail.retired {
+    let form = for_item_any(db, item_code).await?;
+    if form.detail.retired {
         return Err(ServiceError::Refused("该事项已停止办理".into()));
     }
-    if !detail.guide.online {
+    if !form.detail.guide.online {
         return Err(ServiceError::Refused(
             "该事项暂不支持网上办理，请按办事指南到窗口办理".into(),
         ));
     }
+    Ok(form)
+}
+
+/// The item's guide and form whatever the item's state (for the editor).
+pub async fn for_item_any(db: &impl ConnectionTrait, item_code: &str) -> ServiceResult<ApplyForm> {
+    let detail = items::detail(db, item_code)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let row = application_form::Entity::find_by_id(item_code.to_string())
         .one(db)
         .await?;

@@ -808,3 +808,68 @@ async fn the_receipt_carries_the_case_number_query_code_and_a_qr_code() {
     }
     t.finish().await;
 }
+
+#[tokio::test]
+async fn an_administrator_defines_the_form_and_the_page_follows_it() {
+    use super::application_forms;
+    use crate::domain::application_form::{FieldDef, FieldKind, FormDefinition, MaterialRule};
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let form = application_forms::for_item(db, ITEM).await.unwrap();
+        assert_eq!(form.version, 0, "{}", t.label);
+        let mut def = form.definition.clone();
+        def.fields.push(FieldDef {
+            key: "lost_on".into(),
+            label: "遗失日期".into(),
+            kind: FieldKind::Date,
+            required: true,
+            help: "驾驶证遗失的大致日期".into(),
+            options: vec![],
+            max_len: None,
+            min: None,
+            max: None,
+            prefill: None,
+        });
+        // A rule for a material the guide does not have is refused, with the reason.
+        let mut wrong = def.clone();
+        wrong.materials.push(MaterialRule {
+            code: "m9".into(),
+            required: true,
+        });
+        let e = application_forms::save(db, ITEM, &wrong, 0, "admin1", t0())
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("m9"), "{e}");
+        let v = application_forms::save(db, ITEM, &def, 0, "admin1", t0())
+            .await
+            .unwrap();
+        assert_eq!(v, 1);
+        // A second editor who started from version 0 is told, not overwritten.
+        let stale = application_forms::save(db, ITEM, &def, 0, "admin2", t0()).await;
+        assert!(matches!(stale, Err(ServiceError::Conflict(_))), "{stale:?}");
+        // The citizen's draft now asks for the new field.
+        let me = citizen(db, "citizen1").await;
+        let view = drafts::save(
+            db,
+            &files(),
+            me.user_id.unwrap(),
+            ITEM,
+            DraftInput {
+                values: good_values(),
+                check_all: true,
+                ..DraftInput::default()
+            },
+            t0(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(view.problems["lost_on"], "请填写遗失日期");
+        let saved: FormDefinition = application_forms::for_item(db, ITEM)
+            .await
+            .unwrap()
+            .definition;
+        assert_eq!(saved, def);
+        t.finish().await;
+    }
+}

@@ -337,7 +337,13 @@ fn ItemTools(
     let retire_code = code.clone();
     let retired = detail.retired;
     let materials = detail.guide.materials.clone();
+    let form_editor = format!("/admin/items/{code}/form");
     view! {
+        <section class="admin-panel">
+            <h2>"网上申请表"</h2>
+            <p class="hint">"申请页面的字段、校验规则、说明和必交材料由申请表定义决定。"</p>
+            <a class="button" href=form_editor>"编辑申请表定义"</a>
+        </section>
         <section class="admin-panel">
             <h2>"表格文件"</h2>
             {if forms.is_empty() {

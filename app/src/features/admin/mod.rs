@@ -2,9 +2,11 @@
 //! forms, import and export). Staff pages speak Chinese only (the staff shell has no language
 //! switch); every action is checked again on the server and audited there.
 
+mod apply_form;
 mod editor;
 mod items;
 
+pub use apply_form::ApplyFormEditorPage;
 pub use editor::{ItemEditorPage, ItemVersionPage};
 pub use items::AdminItemsPage;
 
