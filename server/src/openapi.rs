@@ -12,12 +12,20 @@ fn error_response(description: &str) -> Value {
 }
 
 pub fn document() -> Value {
+    let mut doc = catalogue_document();
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), case_paths()) {
+        paths.extend(more);
+    }
+    doc
+}
+
+fn catalogue_document() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "一站 yizhan — 一站式网上办事大厅 API",
             "version": "1",
-            "description": "事项目录（办事指南、表格）。错误统一为 {code, message}，message 为中文。"
+            "description": "事项目录（办事指南、表格）、网上申请与办件查询。错误统一为 {code, message}，message 为中文。"
         },
         "paths": {
             "/api/v1/departments": {"get": {
@@ -127,6 +135,86 @@ pub fn document() -> Value {
                 }}},
                 "guide_pdf": {"type": "string"}
             }}
+        }}
+    })
+}
+
+/// The citizen journey: sessions, files, applications, documents, actions, status, ratings.
+fn case_paths() -> Value {
+    let case = json!({"name": "case_no", "in": "path", "required": true, "schema": {"type": "string"}, "description": "办件编号（20 位）"});
+    let case_body = json!({"description": "办件（本人可见的全部内容）", "content": {"application/json": {"schema": {"type": "object", "properties": {
+        "case_no": {"type": "string"}, "query_code": {"type": ["string", "null"]}, "item_code": {"type": "string"},
+        "item_name": {"type": "string"}, "department": {"type": "string"}, "state": {"type": "string"},
+        "state_name": {"type": "string"}, "version": {"type": "integer"}, "submitted_at": {"type": "string", "format": "date-time"},
+        "timeline": {"type": "array", "items": {"type": "object"}}, "deadlines": {"type": "array", "items": {"type": "object", "properties": {
+            "label": {"type": "string"}, "due": {"type": ["string", "null"], "format": "date"}, "status": {"type": "string"},
+            "explanation": {"type": "array", "items": {"type": "string"}}}}},
+        "materials": {"type": "array", "items": {"type": "object"}}, "can_withdraw": {"type": "boolean"}, "rating": {"type": ["integer", "null"]}
+    }}}}});
+    json!({
+        "/api/v1/session": {
+            "post": {
+                "summary": "登录（设置会话 Cookie）；同一设备失败过多会被限流",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                    "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "已登录"}, "401": error_response("用户名或密码错误"),
+                    "423": error_response("账号已锁定"), "429": error_response("尝试次数过多")}
+            },
+            "delete": {
+                "summary": "退出；everywhere=true 退出该账号的所有设备",
+                "parameters": [{"name": "everywhere", "in": "query", "schema": {"type": "boolean"}}],
+                "responses": {"204": {"description": "已退出"}}
+            }
+        },
+        "/api/v1/files": {"post": {
+            "summary": "上传申请材料（multipart 字段 file）：按内容识别 PDF、JPEG、PNG、OFD，每个不超过 10 MB",
+            "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"201": {"description": "{id, sha256, size, content_type, file_name}"},
+                "401": error_response("未登录"), "413": error_response("文件过大"), "422": error_response("文件类型不对")}
+        }},
+        "/api/v1/applications": {
+            "post": {
+                "summary": "提交申请；请求头 Idempotency-Key 相同的重复提交返回同一办件",
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": true, "schema": {"type": "string", "minLength": 8, "maxLength": 100}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["item_code"], "properties": {
+                    "item_code": {"type": "string"}, "form": {"type": "object", "additionalProperties": true},
+                    "materials": {"type": "array", "items": {"type": "object", "properties": {"material_code": {"type": "string"}, "file_id": {"type": "integer"}}}}
+                }}}}},
+                "responses": {"201": case_body.clone(), "200": {"description": "同一 Idempotency-Key 的已有办件"},
+                    "400": error_response("缺少 Idempotency-Key"), "401": error_response("未登录"),
+                    "422": error_response("字段有误：detail 为 {字段: 说明}")}
+            },
+            "get": {"summary": "本人的办件和草稿", "responses": {"200": {"description": "{applications, drafts}"}, "401": error_response("未登录")}}
+        },
+        "/api/v1/applications/{case_no}": {"get": {
+            "summary": "一件办件（仅本人）；他人的办件与不存在的一样返回 404",
+            "parameters": [case.clone()],
+            "responses": {"200": case_body, "401": error_response("未登录"), "404": error_response("未找到")}
+        }},
+        "/api/v1/applications/{case_no}/documents/{document}": {"get": {
+            "summary": "办件文书 PDF（目前：receipt.pdf 申请回执）",
+            "parameters": [case.clone(), {"name": "document", "in": "path", "required": true, "schema": {"type": "string", "enum": ["receipt.pdf"]}}],
+            "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, "404": error_response("未找到")}
+        }},
+        "/api/v1/applications/{case_no}/actions": {"post": {
+            "summary": "办理动作（申请人：withdraw、resubmit；工作人员：按流转表）",
+            "parameters": [case.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action", "version"], "properties": {
+                "action": {"type": "string"}, "version": {"type": "integer"}, "reason": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "{case_no, state, version}"}, "403": error_response("无权进行此动作"),
+                "404": error_response("未找到"), "409": error_response("办件已被他人处理（版本已变）")}
+        }},
+        "/api/v1/status/{case_no}": {"get": {
+            "summary": "凭办件编号和查询密码公开查询（不需登录，限流）；编号错或密码错同样返回 404",
+            "parameters": [case, {"name": "query_code", "in": "query", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "{case_no, item_name, department, state, state_name, timeline, deadlines}"},
+                "404": error_response("办件编号或查询密码不正确"), "429": error_response("查询次数过多")}
+        }},
+        "/api/v1/ratings": {"post": {
+            "summary": "好差评：办结后由申请人评价一次（level 1–5）",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["case_no", "level"], "properties": {
+                "case_no": {"type": "string"}, "level": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": {"type": "string", "maxLength": 500}}}}}},
+            "responses": {"201": {"description": "已评价"}, "404": error_response("未找到"), "409": error_response("已评价过")}
         }}
     })
 }
