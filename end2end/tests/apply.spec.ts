@@ -113,7 +113,9 @@ test('bad input gets a Chinese message at each field and the draft keeps everyth
   fs.writeFileSync(big, Buffer.concat([PDF, Buffer.alloc(50 * 1024 * 1024, 0x20)]));
   await page.setInputFiles('input[name="file.m2"]', big);
   await page.getByRole('button', { name: '下一步：核对信息' }).click();
-  await page.waitForURL(/\/apply\/990100-GG-0072\?saved=1/);
+  // The files went by XMLHttpRequest with a progress bar: the page reloads at the save's time.
+  await expect(page.locator('.upload-progress')).toBeVisible();
+  await page.waitForURL(/\/apply\/990100-GG-0072\?saved=\d{8,}/);
   await waitForHydration(page);
   fs.unlinkSync(big);
   const summary = page.locator('.problem-summary');

@@ -74,22 +74,23 @@ pub struct FieldDef {
     pub key: String,
     pub label: String,
     pub kind: FieldKind,
-    #[serde(default)]
+    // Defaults are left out of the JSON, so the definition an administrator edits stays short.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub help: String,
     /// For select and radio fields.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
     /// Text length limit (characters); the kind's default when absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_len: Option<usize>,
     /// Number bounds.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefill: Option<Prefill>,
 }
 
