@@ -158,6 +158,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         db: conn.clone(),
         site: Arc::new(SiteInfo::default()),
         environment: Environment::Development,
+        region_code: "990100".into(),
+        public_url: "http://bench.local".into(),
         files: Arc::new(files),
         leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
     };
