@@ -47,6 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             form: Set("{}".into()),
             created_at: Set(now),
             updated_at: Set(now),
+            query_code: Set("00000000".into()),
         });
         application::Entity::insert_many(apps)
             .exec_without_returning(&txn)
