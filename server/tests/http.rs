@@ -882,6 +882,13 @@ async fn the_rest_api_takes_applications_once_and_keeps_them_to_their_owner() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, _, body) = send(&router, get_as("/api/v1/applications", &theirs)).await;
     assert!(json(&body)["applications"].as_array().unwrap().is_empty());
+    // The pages too: the owner's case page shows it, anyone else's is a 404 without its data.
+    let (status, _, page) = send(&router, get_as(&format!("/my/{case_no}"), &mine)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&query_code), "the owner sees the query code");
+    let (status, _, page) = send(&router, get_as(&format!("/my/{case_no}"), &theirs)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!page.contains(&query_code) && !page.contains("机动车驾驶证补领"));
     // Without a session: 401.
     let (status, _, _) = send(&router, get(&format!("/api/v1/applications/{case_no}"))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

@@ -29,7 +29,7 @@ pub fn MyPage() -> impl IntoView {
                             <div class="page-banner">
                                 <div class="wrap">
                                     <h1>{t!(i18n, my_title)}</h1>
-                                    <p class="banner-text">{t!(i18n, welcome)}{"，"}{s.display_name.clone()}</p>
+                                    <p class="banner-text welcome">{t!(i18n, welcome)}{"，"}{s.display_name.clone()}</p>
                                     <div class="my-links">
                                         <a class="button" href="/messages">
                                             {t!(i18n, my_messages)}
