@@ -2,7 +2,7 @@ import { test, expect, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SCREENS, loginAs, waitForHydration, expectNoHorizontalScroll } from './helpers';
+import { SCREENS, loginAs, waitForHydration, expectNoHorizontalScroll, pagesInFourModes, ModePage } from './helpers';
 
 // 离退休提取住房公积金: two required materials (the ID card and the retirement certificate).
 const ITEM = '990100-GG-0072';
@@ -138,46 +138,14 @@ test('bad input gets a Chinese message at each field and the draft keeps everyth
 });
 
 test.describe('application pages in four modes', () => {
-  const modes = [
-    { name: 'desktop', width: 1366, height: 900, care: false, touch: false },
-    { name: 'phone', width: 390, height: 844, care: false, touch: true },
-    { name: 'kiosk', width: 1080, height: 1920, care: false, touch: true },
-    { name: 'elderly', width: 1280, height: 900, care: true, touch: false },
-  ];
-  const pages = [
+  const pages: ModePage[] = [
     { name: 'register', path: '/register', user: null },
     { name: 'status', path: '/status', user: null },
     { name: 'apply-form', path: `/apply/${ITEM}`, user: 'company1' },
     { name: 'my', path: '/my', user: 'company1' },
     { name: 'messages', path: '/messages', user: 'company1' },
   ];
-  for (const mode of modes) {
-    test(`application pages fit: ${mode.name}`, async ({ browser }) => {
-      const context = await browser.newContext({
-        viewport: { width: mode.width, height: mode.height },
-        hasTouch: mode.touch,
-        locale: 'zh-CN',
-      });
-      if (mode.care) {
-        await context.addCookies([{ name: 'yz_care', value: '1', url: 'http://' + (process.env.E2E_ADDR ?? '127.0.0.1:3710') }]);
-      }
-      const page = await context.newPage();
-      let signedIn: string | null = null;
-      for (const p of pages) {
-        if (p.user && p.user !== signedIn) {
-          await loginAs(page, p.user);
-          signedIn = p.user;
-        }
-        const response = await page.goto(p.path);
-        expect(response?.status(), p.path).toBe(200);
-        await waitForHydration(page);
-        if (mode.care) await expect(page.locator('body')).toHaveClass(/\bcare\b/);
-        await expectNoHorizontalScroll(page);
-        await page.screenshot({ path: `${SCREENS}/${p.name}-${mode.name}.png`, fullPage: true });
-      }
-      await context.close();
-    });
-  }
+  pagesInFourModes('application pages fit', pages);
 });
 
 test('a new citizen registers, is signed in, and sees each problem at its field first', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { SCREENS, loginAs, waitForHydration, expectNoHorizontalScroll } from './helpers';
+import { SCREENS, loginAs, waitForHydration, expectNoHorizontalScroll, pagesInFourModes, ModePage } from './helpers';
 import * as fs from 'fs';
 
 test.describe('办事指南 and 表格下载', () => {
@@ -154,13 +154,7 @@ test('an administrator creates an item, uploads its blank form, and citizens fin
 });
 
 test.describe('catalogue pages in four modes', () => {
-  const modes = [
-    { name: 'desktop', width: 1366, height: 900, care: false, touch: false },
-    { name: 'phone', width: 390, height: 844, care: false, touch: true },
-    { name: 'kiosk', width: 1080, height: 1920, care: false, touch: true },
-    { name: 'elderly', width: 1280, height: 900, care: true, touch: false },
-  ];
-  const pages = [
+  const pages: ModePage[] = [
     { name: 'catalogue', path: '/guide', user: null },
     { name: 'catalogue-company', path: '/guide?audience=company', user: null },
     { name: 'guide-detail', path: '/guide/990100-QR-0001', user: null },
@@ -168,31 +162,5 @@ test.describe('catalogue pages in four modes', () => {
     { name: 'admin-items', path: '/admin/items', user: 'admin1' },
     { name: 'admin-editor', path: '/admin/items/990100-QR-0001', user: 'admin1' },
   ];
-  for (const mode of modes) {
-    test(`catalogue pages fit: ${mode.name}`, async ({ browser }) => {
-      const context = await browser.newContext({
-        viewport: { width: mode.width, height: mode.height },
-        hasTouch: mode.touch,
-        locale: 'zh-CN',
-      });
-      if (mode.care) {
-        await context.addCookies([{ name: 'yz_care', value: '1', url: 'http://' + (process.env.E2E_ADDR ?? '127.0.0.1:3710') }]);
-      }
-      const page = await context.newPage();
-      let signedIn: string | null = null;
-      for (const p of pages) {
-        if (p.user && p.user !== signedIn) {
-          await loginAs(page, p.user);
-          signedIn = p.user;
-        }
-        const response = await page.goto(p.path);
-        expect(response?.status(), p.path).toBe(200);
-        await waitForHydration(page);
-        if (mode.care) await expect(page.locator('body')).toHaveClass(/\bcare\b/);
-        await expectNoHorizontalScroll(page);
-        await page.screenshot({ path: `${SCREENS}/${p.name}-${mode.name}.png`, fullPage: true });
-      }
-      await context.close();
-    });
-  }
+  pagesInFourModes('catalogue pages fit', pages);
 });

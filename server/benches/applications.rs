@@ -19,32 +19,16 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
+mod common;
+
+use common::{ms, percentile, row};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tower::ServiceExt;
 
 const APPLICANTS: usize = 50;
 const ITEMS_PER_APPLICANT: usize = 8;
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn row(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "| {name} | {} | {} | {} |",
-        samples.len(),
-        ms(percentile(&samples, 0.5)),
-        ms(percentile(&samples, 0.99))
-    );
-}
 
 /// A made-up but valid 身份证号 for applicant `i` (check digit computed).
 fn id_number(i: usize) -> String {
@@ -72,7 +56,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let conn = db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
     db::migrate(&conn).await?;
     let now = chrono::Utc::now();
-    let today = now.with_timezone(&app::domain::time::china()).date_naive();
+    let today = app::domain::time::local_date(now);
     let files = LocalFiles::new(dir.join("files"));
     demo::seed(&conn, Environment::Development, "Bench@2026x", now).await?;
     demo_catalogue::seed(&conn, &files, now).await?;

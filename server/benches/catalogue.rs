@@ -12,6 +12,9 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
+mod common;
+
+use common::{ms, percentile, row};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
@@ -47,25 +50,6 @@ const TOWNS: &[&str] = &[
     "三江乡",
     "五里镇",
 ];
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn row(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "| {name} | {} | {} | {} |",
-        samples.len(),
-        ms(percentile(&samples, 0.5)),
-        ms(percentile(&samples, 0.99))
-    );
-}
 
 fn page(path: &str) -> Request<Body> {
     Request::get(path)

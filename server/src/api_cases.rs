@@ -3,8 +3,8 @@
 //! lookup and ratings. Every record is checked against the caller: another person's case answers
 //! 404, exactly like a case that does not exist.
 
-use crate::api_v1::{signed_in, ApiError};
-use app::api::context::{client_of, set_cookie_header};
+use crate::api_v1::{content_disposition, require_account, ApiError};
+use app::api::context::{clear_cookie_header, client_of, set_cookie_header};
 use app::backend::applications::{self, ActionInput, Caller};
 use app::backend::auth::{self, Account, LogoutScope};
 use app::backend::drafts::{self, DraftInput};
@@ -15,11 +15,11 @@ use app::backend::throttle::Client;
 use app::backend::{calendar, my_cases, uploads};
 use app::domain::application_form::Values;
 use app::domain::case_read::CaseView;
-use app::domain::time::china;
+use app::domain::time::local_date;
 use app::domain::workflow::Action;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -57,24 +57,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Requester {
     }
 }
 
-fn error(status: StatusCode, code: &'static str, message: &str) -> ApiError {
-    ApiError::new(status, code, message)
-}
-
-/// The signed-in account, or 401.
-pub async fn account(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
-    signed_in(state, headers)
-        .await?
-        .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录"))
-}
-
 /// A citizen or company account (the ones that apply), or 403.
 async fn applicant(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
-    let account = account(state, headers).await?;
+    let account = require_account(state, headers).await?;
     if account.roles.iter().any(|r| !r.is_staff()) {
         Ok(account)
     } else {
-        Err(error(
+        Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "工作人员账号不能以申请人身份办理",
@@ -83,7 +72,7 @@ async fn applicant(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> 
 }
 
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&china()).date_naive()
+    local_date(chrono::Utc::now())
 }
 
 #[derive(Deserialize)]
@@ -141,10 +130,7 @@ async fn log_out(
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-        )],
+        [(header::SET_COOKIE, clear_cookie_header())],
     )
         .into_response())
 }
@@ -179,7 +165,7 @@ async fn upload_file(
 ) -> ApiResult<Response> {
     let account = applicant(&state, &headers).await?;
     let too_large = |size| {
-        error(
+        ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             &uploads::too_large(size),
@@ -195,7 +181,7 @@ async fn upload_file(
         }
         let (name, bytes) = read_file_field(field, uploads::MAX_BYTES)
             .await
-            .map_err(|m| error(StatusCode::BAD_REQUEST, "invalid", &m))?;
+            .map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, "invalid", &m))?;
         let bytes = bytes.map_err(too_large)?;
         let up = uploads::store(
             &state.db,
@@ -215,7 +201,7 @@ async fn upload_file(
         )
             .into_response());
     }
-    Err(error(
+    Err(ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid",
         "请在字段 file 中上传文件",
@@ -267,7 +253,7 @@ async fn create(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| {
-            error(
+            ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "idempotency_key_required",
                 "请在请求头 Idempotency-Key 中给出本次提交的唯一标识",
@@ -348,7 +334,7 @@ async fn one(
     headers: HeaderMap,
     Path(case_no): Path<String>,
 ) -> ApiResult<Response> {
-    let account = account(&state, &headers).await?;
+    let account = require_account(&state, &headers).await?;
     let cal = calendar::load(&state.db).await?;
     // Staff reading cases comes with the back office; for now only the owner.
     let view = my_cases::view_for_owner(&state.db, &cal, account.id, &case_no, today()).await?;
@@ -360,11 +346,16 @@ async fn document(
     headers: HeaderMap,
     Path((case_no, document)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let account = account(&state, &headers).await?;
-    let app = my_cases::owned(&state.db, account.id, &case_no).await?;
     if document != "receipt.pdf" {
         return Err(ApiError::not_found("该文书"));
     }
+    receipt(&state, &headers, &case_no).await
+}
+
+/// 申请回执 of a case, for its applicant only (anyone else: 404).
+pub async fn receipt(state: &AppState, headers: &HeaderMap, case_no: &str) -> ApiResult<Response> {
+    let account = require_account(state, headers).await?;
+    let app = my_cases::owned(&state.db, account.id, case_no).await?;
     let cal = calendar::load(&state.db).await?;
     let pdf = my_cases::receipt_pdf(
         &state.db,
@@ -382,15 +373,18 @@ async fn document(
 pub fn pdf_response(pdf: Vec<u8>, file_name: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                format!(
-                    "inline; filename=\"receipt.pdf\"; filename*=UTF-8''{}",
-                    app::layouts::prefs::encode_component(file_name)
-                ),
+                content_disposition("inline", file_name, "receipt.pdf"),
             ),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
         ],
         pdf,
     )
@@ -410,9 +404,9 @@ async fn action(
     Path(case_no): Path<String>,
     Json(body): Json<ActionBody>,
 ) -> ApiResult<Response> {
-    let account = account(&state, &headers).await?;
+    let account = require_account(&state, &headers).await?;
     let action = Action::from_code(&body.action).ok_or_else(|| {
-        error(
+        ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
             "未知的办理动作",
@@ -464,7 +458,7 @@ async fn status(
     )
     .await
     .map_err(|e| match e {
-        ServiceError::NotFound => error(
+        ServiceError::NotFound => ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
             "办件编号或查询密码不正确，请核对后重试",

@@ -71,14 +71,19 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> ApiResult<Optio
     }
 }
 
-pub async fn require_admin(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
-    let account = signed_in(state, headers).await?.ok_or_else(|| {
+/// The signed-in account, or 401.
+pub async fn require_account(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
+    signed_in(state, headers).await?.ok_or_else(|| {
         ApiError(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
             "请先登录".into(),
         )
-    })?;
+    })
+}
+
+pub async fn require_admin(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
+    let account = require_account(state, headers).await?;
     if account.roles.contains(&Role::Admin) {
         Ok(account)
     } else {
@@ -176,11 +181,16 @@ async fn item(State(state): State<AppState>, Path(code): Path<String>) -> ApiRes
 
 /// `Content-Disposition` for a download: an ASCII fallback and the real (UTF-8) name.
 fn attachment(filename: &str, fallback: &str) -> HeaderValue {
+    content_disposition("attachment", filename, fallback)
+}
+
+/// `Content-Disposition` with an ASCII fallback name and the real one UTF-8 encoded.
+pub fn content_disposition(kind: &'static str, filename: &str, fallback: &str) -> HeaderValue {
     let encoded = app::layouts::prefs::encode_component(filename).replace('/', "%2F");
     HeaderValue::from_str(&format!(
-        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
     ))
-    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+    .unwrap_or_else(|_| HeaderValue::from_static(kind))
 }
 
 async fn guide_pdf(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Response> {

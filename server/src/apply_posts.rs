@@ -3,14 +3,15 @@
 //! A browser gets a redirect back to the page, which shows what was saved and what is wrong; a
 //! script that asks for JSON gets the draft's state.
 
-use crate::api_cases::{account, pdf_response, read_file_field};
+use crate::api_cases::read_file_field;
+use crate::api_v1::require_account;
 use crate::api_v1::ApiError;
 use app::backend::applications::{self, ActionInput, Caller, NewMaterial};
 use app::backend::drafts::{self, DraftInput, PostedFile};
 use app::backend::error::ServiceError;
 use app::backend::state::AppState;
 use app::backend::{calendar, my_cases, uploads};
-use app::domain::time::china;
+use app::domain::time::local_date;
 use app::domain::workflow::Action;
 use app::layouts::prefs::encode_component;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
@@ -42,7 +43,7 @@ fn wants_json(headers: &HeaderMap) -> bool {
 }
 
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&china()).date_naive()
+    local_date(chrono::Utc::now())
 }
 
 /// What a multipart post carried: text fields and files by field name.
@@ -112,7 +113,7 @@ async fn save_draft(
     multipart: Multipart,
 ) -> Response {
     let back = format!("/apply/{}", encode_component(&code));
-    let account = match account(&state, &headers).await {
+    let account = match require_account(&state, &headers).await {
         Ok(a) => a,
         Err(e) if wants_json(&headers) => return e.into_response(),
         Err(_) => return login_redirect(&back),
@@ -193,7 +194,7 @@ async fn submit(
     Form(form): Form<SubmitForm>,
 ) -> Response {
     let back = format!("/apply/{}", encode_component(&code));
-    let account = match account(&state, &headers).await {
+    let account = match require_account(&state, &headers).await {
         Ok(a) => a,
         Err(_) => return login_redirect(&back),
     };
@@ -232,7 +233,7 @@ async fn supplement(
     multipart: Multipart,
 ) -> Response {
     let back = format!("/my/{}", encode_component(&case_no));
-    let account = match account(&state, &headers).await {
+    let account = match require_account(&state, &headers).await {
         Ok(a) => a,
         Err(_) => return login_redirect(&back),
     };
@@ -316,17 +317,5 @@ async fn receipt(
     headers: HeaderMap,
     Path(case_no): Path<String>,
 ) -> Result<Response, ApiError> {
-    let account = account(&state, &headers).await?;
-    let app = my_cases::owned(&state.db, account.id, &case_no).await?;
-    let cal = calendar::load(&state.db).await?;
-    let pdf = my_cases::receipt_pdf(
-        &state.db,
-        &cal,
-        &app,
-        &state.site,
-        &state.public_url,
-        today(),
-    )
-    .await?;
-    Ok(pdf_response(pdf, &format!("申请回执-{case_no}.pdf")))
+    crate::api_cases::receipt(&state, &headers, &case_no).await
 }

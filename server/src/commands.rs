@@ -363,7 +363,7 @@ async fn run_scheduler(db: DatabaseConnection) {
     loop {
         tick.tick().await;
         let now = chrono::Utc::now();
-        let today = now.with_timezone(&app::domain::time::china()).date_naive();
+        let today = app::domain::time::local_date(now);
         let pass = async {
             let cal = app::backend::calendar::load(&db).await?;
             app::backend::scheduler::run_once(&db, &cal, today, now).await

@@ -52,9 +52,7 @@ pub enum ApplyPage {
 
 #[cfg(feature = "ssr")]
 fn today() -> chrono::NaiveDate {
-    Utc::now()
-        .with_timezone(&crate::domain::time::china())
-        .date_naive()
+    crate::domain::time::local_date(Utc::now())
 }
 
 #[cfg(feature = "ssr")]

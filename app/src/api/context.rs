@@ -134,9 +134,12 @@ pub fn set_cookie_header(token: &str, environment: Environment) -> String {
 }
 
 pub fn clear_session_cookie() {
-    set_cookie(&format!(
-        "{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
-    ));
+    set_cookie(&clear_cookie_header());
+}
+
+/// The `Set-Cookie` value that ends the session cookie.
+pub fn clear_cookie_header() -> String {
+    format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
 /// Adds a `Set-Cookie` header to the response.

@@ -7,7 +7,8 @@ use std::io;
 use std::path::PathBuf;
 use std::pin::Pin;
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A boxed future, as the storage and sender traits return (they are used as trait objects).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 pub trait FileStore: Send + Sync {
     /// Stores the bytes (once: the same content twice is one file) and returns their SHA-256.

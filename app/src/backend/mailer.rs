@@ -4,6 +4,7 @@
 
 use super::entities::outbox;
 use super::error::ServiceResult;
+use super::files::BoxFuture;
 use super::notify::Notice;
 use chrono::{DateTime, Duration, Utc};
 use lettre::message::{header::ContentType, Mailbox};
@@ -12,10 +13,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::future::Future;
-use std::pin::Pin;
-
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A text-message gateway. The portal ships only [`LoggingSms`]; a province's gateway implements
 /// this trait.

@@ -391,5 +391,8 @@ pub async fn receipt_pdf(
         portal_name: site.portal_name.clone(),
         hotline: site.hotline.clone(),
     };
-    render(&receipt)
+    // PDF layout is CPU work: off the request threads, as the guide PDF does.
+    tokio::task::spawn_blocking(move || render(&receipt))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("receipt task: {e}")))?
 }
