@@ -12,8 +12,10 @@ use super::notify;
 use super::processes;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::{self, Card, YELLOW_WITHIN_WORKING_DAYS};
+use crate::domain::casework::{self, DeliveryMethod, Desk, EventData, MissingMaterial, Opinion};
 use crate::domain::clock::{Clock, DayCount, Deadline, Explanation, Extension, Pause};
 use crate::domain::process::ProcessDefinition;
+use crate::domain::role::Role;
 use crate::domain::workflow::{self, Action, Actor, ClockEffect, State, WorkflowError};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -28,6 +30,8 @@ pub struct Caller {
     pub user_id: Option<i32>,
     pub name: String,
     pub actors: Vec<Actor>,
+    /// Where a staff member sits (empty for applicants and the scheduler).
+    pub desk: Desk,
 }
 
 impl Caller {
@@ -37,11 +41,23 @@ impl Caller {
             user_id: None,
             name: "system".into(),
             actors: vec![Actor::System],
+            desk: Desk::default(),
         }
     }
 
-    fn is_staff(&self) -> bool {
+    pub fn is_staff(&self) -> bool {
         self.actors.iter().any(|a| matches!(a, Actor::Staff(_)))
+    }
+
+    /// The staff roles the caller holds.
+    pub fn roles(&self) -> Vec<Role> {
+        self.actors
+            .iter()
+            .filter_map(|a| match a {
+                Actor::Staff(r) => Some(*r),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -67,6 +83,15 @@ pub struct ActionInput {
     pub branch: Option<String>,
     /// Materials handed in with the action (补正 materials with a resubmission).
     pub materials: Vec<NewMaterial>,
+    /// 补正: the guide's materials that are missing or wrong, all listed in one notice.
+    pub missing: Vec<MissingMaterial>,
+    /// 法律依据 of a decision or a refusal.
+    pub legal_basis: Option<String>,
+    /// 协办意见.
+    pub opinion: Option<Opinion>,
+    /// 送达方式 and, for mail, the tracking number.
+    pub delivery: Option<DeliveryMethod>,
+    pub tracking_no: Option<String>,
 }
 
 /// A material attached to a case: one of the guide's materials, as an upload of the applicant.
@@ -161,6 +186,10 @@ pub async fn submit(
         NewCase {
             item_code,
             applicant_name,
+            applicant_user_id: caller.user_id,
+            applicant_id_number: None,
+            applicant_mobile: None,
+            channel: "online",
             form,
             materials: &[],
         },
@@ -176,6 +205,14 @@ pub async fn submit(
 pub struct NewCase<'a> {
     pub item_code: &'a str,
     pub applicant_name: &'a str,
+    /// The applicant's account: the caller online; at the counter, the account found by ID number
+    /// (or none, for a person without one).
+    pub applicant_user_id: Option<i32>,
+    /// 窗口收件 without an account: 身份证号 and mobile, to find and notify the person.
+    pub applicant_id_number: Option<String>,
+    pub applicant_mobile: Option<String>,
+    /// online | counter
+    pub channel: &'static str,
     pub form: serde_json::Value,
     pub materials: &'a [NewMaterial],
 }
@@ -209,7 +246,11 @@ pub async fn create_case(
     let app = application::ActiveModel {
         case_no: Set(case_no),
         item_code: Set(item_code.to_string()),
-        applicant_user_id: Set(caller.user_id),
+        applicant_user_id: Set(new.applicant_user_id),
+        applicant_id_number: Set(new.applicant_id_number),
+        applicant_mobile: Set(new.applicant_mobile),
+        channel: Set(new.channel.to_string()),
+        department_code: Set(def.lead_department.clone()),
         applicant_name: Set(applicant_name.chars().take(100).collect()),
         state: Set(transition.to.code().to_string()),
         current_step: Set(None),
@@ -242,6 +283,7 @@ pub async fn create_case(
         State::Draft,
         transition.to,
         "",
+        None,
         now,
     )
     .await?;
@@ -298,6 +340,41 @@ pub async fn act(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ServiceResult<application::Model> {
+    let prepared = prepare(db, case_no, action, caller, expected_version, input).await?;
+    let txn = db.begin().await?;
+    let app = apply(&txn, cal, prepared, caller, input, today, now).await?;
+    txn.commit().await?;
+    Ok(app)
+}
+
+/// An action checked against the table, the caller's department and step, and the input; ready
+/// to be written.
+pub struct Prepared {
+    app: application::Model,
+    def: ProcessDefinition,
+    action: Action,
+    from: State,
+    transition: &'static workflow::Transition,
+    expected_version: i32,
+}
+
+impl Prepared {
+    pub fn case(&self) -> &application::Model {
+        &self.app
+    }
+}
+
+/// Reads the case and checks everything that can be checked before writing. The reads happen
+/// outside the write transaction, so that on SQLite the transaction's first statement is the
+/// guarded update (which takes the write lock) and concurrent clerks queue instead of failing.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    case_no: &str,
+    action: Action,
+    caller: &Caller,
+    expected_version: i32,
+    input: &ActionInput,
+) -> ServiceResult<Prepared> {
     let app = find(db, case_no).await?.ok_or(ServiceError::NotFound)?;
     // An applicant acts only on their own cases; another person's case does not exist for them.
     if !caller.is_staff()
@@ -308,11 +385,56 @@ pub async fn act(
     }
     let from = state_of(&app)?;
     let transition = workflow::check(from, action, &caller.actors).map_err(workflow_error)?;
+    let def = definition_of(&app)?;
+    if caller.is_staff() && !caller.actors.contains(&Actor::Applicant) {
+        if !casework::in_charge(
+            action,
+            &def.lead_department,
+            input.branch.as_deref(),
+            &caller.desk,
+        ) {
+            return Err(ServiceError::Forbidden("该办件不由您所在的部门办理".into()));
+        }
+        if !casework::step_allows(&def, app.current_step.as_deref(), action, &caller.roles()) {
+            return Err(ServiceError::Forbidden(format!(
+                "当前环节不能由您“{}”",
+                action.name_zh()
+            )));
+        }
+    }
     if app.version != expected_version {
         return Err(stale());
     }
-    let def = definition_of(&app)?;
     check_input(action, input, &def)?;
+    Ok(Prepared {
+        app,
+        def,
+        action,
+        from,
+        transition,
+        expected_version,
+    })
+}
+
+/// Writes a prepared action inside `txn`: the guarded update first, then clocks, materials, the
+/// event with its structured detail, the notification and the audit entry.
+pub async fn apply(
+    txn: &DatabaseTransaction,
+    cal: &WorkCalendar,
+    prepared: Prepared,
+    caller: &Caller,
+    input: &ActionInput,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<application::Model> {
+    let Prepared {
+        app,
+        def,
+        action,
+        from,
+        transition,
+        expected_version,
+    } = prepared;
     let next_step = match transition.clock {
         ClockEffect::StartDecision => def.next_step(None).map(|s| s.code.clone()),
         ClockEffect::NextStep => def
@@ -320,8 +442,10 @@ pub async fn act(
             .map(|s| s.code.clone()),
         _ => app.current_step.clone(),
     };
-
-    let txn = db.begin().await?;
+    let next_role = next_step
+        .as_deref()
+        .and_then(|code| def.steps.iter().find(|s| s.code == code))
+        .map(|s| s.role.code().to_string());
     // The guarded update comes first: it takes the write lock (SQLite) or the row lock
     // (PostgreSQL), and matches nothing if another clerk got there first.
     let updated = application::Entity::update_many()
@@ -334,41 +458,97 @@ pub async fn act(
             Expr::value(next_step.clone()),
         )
         .col_expr(
+            application::Column::CurrentRole,
+            Expr::value(next_role.clone()),
+        )
+        .col_expr(
             application::Column::Version,
             Expr::value(expected_version + 1),
         )
         .col_expr(application::Column::UpdatedAt, Expr::value(now))
         .filter(application::Column::Id.eq(app.id))
         .filter(application::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected != 1 {
-        txn.rollback().await?;
         return Err(stale());
     }
     let app = application::Model {
         state: transition.to.code().to_string(),
         current_step: next_step,
+        current_role: next_role,
         version: expected_version + 1,
         updated_at: now,
         ..app
     };
-    apply_clock_effect(&txn, cal, &app, &def, transition.clock, input, today).await?;
-    add_materials(&txn, app.id, &input.materials, now).await?;
-    let detail = input.reason.clone().unwrap_or_default();
+    apply_clock_effect(txn, cal, &app, &def, transition.clock, input, today).await?;
+    add_materials(txn, app.id, &input.materials, now).await?;
+    let (detail, data) = describe(action, input);
     record(
-        &txn,
+        txn,
         &app,
         caller,
         action,
         from,
         transition.to,
         &detail,
+        data,
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(app)
+}
+
+/// The text of an event (what the applicant is told) and its structured detail.
+fn describe(action: Action, input: &ActionInput) -> (String, Option<String>) {
+    let reason = input.reason.as_deref().map(str::trim).unwrap_or_default();
+    let mut text = String::new();
+    if action == Action::RequestSupplement && !input.missing.is_empty() {
+        text.push_str("请补正以下材料：");
+        for (i, m) in input.missing.iter().enumerate() {
+            text.push_str(&format!("{}. {}；", i + 1, m.name));
+        }
+        if !reason.is_empty() {
+            text.push_str("说明：");
+        }
+    }
+    if let Some(opinion) = input.opinion {
+        text.push_str(opinion.name_zh());
+        if !reason.is_empty() {
+            text.push_str("：");
+        }
+    }
+    if let Some(method) = input.delivery {
+        text.push_str(method.name_zh());
+        if let Some(no) = input.tracking_no.as_deref().filter(|n| !n.is_empty()) {
+            text.push_str(&format!("（运单号 {no}）"));
+        }
+    }
+    text.push_str(reason);
+    if let Some(basis) = input
+        .legal_basis
+        .as_deref()
+        .filter(|b| !b.trim().is_empty())
+    {
+        text.push_str(&format!("（依据：{}）", basis.trim()));
+    }
+    let data = EventData {
+        missing: input.missing.clone(),
+        legal_basis: input.legal_basis.clone().filter(|b| !b.trim().is_empty()),
+        opinion: input.opinion,
+        branch: input.branch.clone(),
+        delivery: input.delivery,
+        tracking_no: input.tracking_no.clone().filter(|n| !n.is_empty()),
+        suspension_kind: input.suspension.as_ref().map(|s| s.kind.clone()),
+        expected_days: input.suspension.as_ref().map(|s| s.expected_days),
+        extension_days: (action == Action::Extend)
+            .then_some(input.extension_days)
+            .flatten(),
+        certificate_code: None,
+    };
+    let data =
+        (data != EventData::default()).then(|| serde_json::to_string(&data).unwrap_or_default());
+    (text, data)
 }
 
 fn stale() -> ServiceError {
@@ -377,11 +557,52 @@ fn stale() -> ServiceError {
 
 /// Reasons the law requires in writing, and the limits on an extension.
 fn check_input(action: Action, input: &ActionInput, def: &ProcessDefinition) -> ServiceResult<()> {
+    let given = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+    for (text, max) in [
+        (&input.reason, 2000),
+        (&input.legal_basis, 500),
+        (&input.tracking_no, 40),
+    ] {
+        let text = text.as_deref().unwrap_or_default();
+        if text.chars().count() > max {
+            return Err(ServiceError::Invalid(format!(
+                "填写的内容过长（不超过 {max} 个字）"
+            )));
+        }
+        if crate::domain::application_form::looks_like_markup(text) {
+            return Err(ServiceError::Invalid("请不要输入网页代码".into()));
+        }
+    }
+    // 补正 lists the materials, or says in words what is needed; either way nothing is left out.
+    if action == Action::RequestSupplement && input.missing.is_empty() && !given(&input.reason) {
+        return Err(ServiceError::Invalid(
+            "请勾选需要补正的材料或写明需要补正的内容".into(),
+        ));
+    }
     let needs_reason = matches!(
         action,
-        Action::RefuseAcceptance | Action::RequestSupplement | Action::Deny | Action::Extend
-    );
-    if needs_reason && input.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        Action::RefuseAcceptance | Action::Deny | Action::Extend
+    ) || (action == Action::AnswerBranch
+        && input.opinion != Some(Opinion::Agree));
+    if action == Action::AnswerBranch && input.opinion.is_none() {
+        return Err(ServiceError::Invalid(
+            "请选择协办意见：同意、有条件同意或不同意".into(),
+        ));
+    }
+    // 行政许可法 第三十八条: a denial states its reasons and basis in writing.
+    if action == Action::Deny && !given(&input.legal_basis) {
+        return Err(ServiceError::Invalid("不予许可须写明法律依据".into()));
+    }
+    if action == Action::Deliver {
+        match input.delivery {
+            None => return Err(ServiceError::Invalid("请选择送达方式".into())),
+            Some(DeliveryMethod::Mail) if !given(&input.tracking_no) => {
+                return Err(ServiceError::Invalid("邮寄送达请填写运单号".into()))
+            }
+            _ => {}
+        }
+    }
+    if needs_reason && !given(&input.reason) {
         return Err(ServiceError::Invalid(format!(
             "“{}”须写明理由",
             action.name_zh()
@@ -416,6 +637,7 @@ async fn record(
     from: State,
     to: State,
     detail: &str,
+    data: Option<String>,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     application_event::ActiveModel {
@@ -427,6 +649,7 @@ async fn record(
         from_state: Set(from.code().to_string()),
         to_state: Set(to.code().to_string()),
         detail: Set(detail.to_string()),
+        data: Set(data),
         ..Default::default()
     }
     .insert(txn)
@@ -797,6 +1020,10 @@ impl Caller {
             user_id: Some(account.id),
             name: account.username.clone(),
             actors,
+            desk: Desk {
+                department: account.department_code.clone(),
+                at_hall: account.at_hall,
+            },
         }
     }
 }

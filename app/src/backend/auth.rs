@@ -26,6 +26,10 @@ pub struct Account {
     pub display_name: String,
     pub kind: String,
     pub department_name: Option<String>,
+    /// The department's code: staff act on the cases of their own department.
+    pub department_code: Option<String>,
+    /// The department is the service hall, whose clerks accept for every department.
+    pub at_hall: bool,
     pub roles: Vec<Role>,
 }
 
@@ -64,8 +68,8 @@ fn self_entry(
 
 async fn account_of(db: &DatabaseConnection, row: user::Model) -> ServiceResult<Account> {
     let roles = users::roles_of(db, row.id).await?;
-    let department_name = match row.department_id {
-        Some(id) => departments::find(db, id).await?.map(|d| d.name),
+    let department = match row.department_id {
+        Some(id) => departments::find(db, id).await?,
         None => None,
     };
     Ok(Account {
@@ -73,7 +77,9 @@ async fn account_of(db: &DatabaseConnection, row: user::Model) -> ServiceResult<
         username: row.username,
         display_name: row.display_name,
         kind: row.kind,
-        department_name,
+        department_name: department.as_ref().map(|d| d.name.clone()),
+        department_code: department.as_ref().map(|d| d.code.clone()),
+        at_hall: department.is_some_and(|d| d.is_hall),
         roles,
     })
 }

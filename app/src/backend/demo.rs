@@ -91,6 +91,13 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         &[Role::Clerk],
     ),
     (
+        "clerk2",
+        "陈窗口",
+        AccountKind::Staff,
+        Some("gaj"),
+        &[Role::Clerk],
+    ),
+    (
         "reviewer1",
         "赵承办",
         AccountKind::Staff,
@@ -195,6 +202,8 @@ pub async fn seed(
         )
         .await?;
     }
+    // The 政务服务办 runs the service hall: its window clerks take in for every department.
+    departments::set_hall(db, "zwfw").await?;
     let mut printed = Vec::new();
     for (username, display_name, kind, department, roles) in ACCOUNTS {
         let username = Username::parse(username)

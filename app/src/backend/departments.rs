@@ -46,6 +46,19 @@ pub async fn find_by_code(
         .await?)
 }
 
+/// Marks the department as the service hall (政务服务大厅).
+pub async fn set_hall(db: &impl ConnectionTrait, code: &str) -> ServiceResult<()> {
+    department::Entity::update_many()
+        .col_expr(
+            department::Column::IsHall,
+            sea_orm::sea_query::Expr::value(true),
+        )
+        .filter(department::Column::Code.eq(code))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn find(db: &impl ConnectionTrait, id: i32) -> ServiceResult<Option<department::Model>> {
     Ok(department::Entity::find_by_id(id).one(db).await?)
 }

@@ -453,6 +453,10 @@ pub async fn submit(
         NewCase {
             item_code,
             applicant_name: &applicant_name,
+            applicant_user_id: Some(user_id),
+            applicant_id_number: None,
+            applicant_mobile: None,
+            channel: "online",
             form,
             materials: &materials,
         },

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 /// The longest comment of a rating.
 pub const RATING_COMMENT_MAX: usize = 500;
 
-async fn item_names(
+pub(crate) async fn item_names(
     db: &impl ConnectionTrait,
     codes: impl Iterator<Item = String>,
 ) -> ServiceResult<HashMap<String, String>> {

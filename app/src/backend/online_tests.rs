@@ -17,6 +17,7 @@ use crate::backend::state::Environment;
 use crate::domain::application_form::Values;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::case_read::NextStep;
+use crate::domain::casework::Desk;
 use crate::domain::registration::RegistrationForm;
 use crate::domain::role::Role;
 use crate::domain::workflow::{Action, Actor};
@@ -55,6 +56,7 @@ async fn citizen(db: &DatabaseConnection, username: &str) -> Caller {
         user_id: Some(s.account.id),
         name: s.account.username,
         actors: vec![Actor::Applicant],
+        desk: Desk::default(),
     }
 }
 
@@ -63,6 +65,10 @@ fn clerk() -> Caller {
         user_id: Some(4),
         name: "clerk1".into(),
         actors: vec![Actor::Staff(Role::Clerk)],
+        desk: Desk {
+            department: Some("zwfw".into()),
+            at_hall: true,
+        },
     }
 }
 

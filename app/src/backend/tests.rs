@@ -407,6 +407,7 @@ mod workflow_scenarios {
     use crate::backend::applications::{self, ActionInput, Caller, NewSuspension};
     use crate::backend::processes;
     use crate::domain::calendar::WorkCalendar;
+    use crate::domain::casework::{DeliveryMethod, Desk};
     use crate::domain::process::{Branch, ItemKind, ProcessDefinition, Step};
     use crate::domain::workflow::{Action, Actor, State};
     use chrono::NaiveDate;
@@ -454,6 +455,10 @@ mod workflow_scenarios {
             user_id: None,
             name: name.into(),
             actors: vec![Actor::Staff(role)],
+            desk: Desk {
+                department: Some("scjg".into()),
+                at_hall: false,
+            },
         }
     }
 
@@ -462,6 +467,7 @@ mod workflow_scenarios {
             user_id: None,
             name: "citizen1".into(),
             actors: vec![Actor::Applicant],
+            desk: Desk::default(),
         }
     }
 
@@ -774,7 +780,10 @@ mod workflow_scenarios {
             let done = act(
                 Action::Deliver,
                 staff("clerk1", Role::Clerk),
-                ActionInput::default(),
+                ActionInput {
+                    delivery: Some(DeliveryMethod::Counter),
+                    ..ActionInput::default()
+                },
                 "2026-10-26",
                 v,
             )
@@ -973,6 +982,14 @@ mod scheduler_runs {
     use super::*;
     use crate::backend::applications::{self, ActionInput, Caller};
     use crate::backend::entities::{application, card, clock, outbox};
+    use crate::domain::casework::Desk;
+
+    fn zjj() -> Desk {
+        Desk {
+            department: Some("zjj".into()),
+            at_hall: false,
+        }
+    }
     use crate::backend::{processes, scheduler};
     use crate::domain::calendar::WorkCalendar;
     use crate::domain::process::{Branch, ItemKind, ProcessDefinition, Step};
@@ -1015,6 +1032,7 @@ mod scheduler_runs {
             user_id: None,
             name: "company1".into(),
             actors: vec![Actor::Applicant],
+            desk: Desk::default(),
         };
         applications::submit(
             db,
@@ -1076,11 +1094,13 @@ mod scheduler_runs {
                 user_id: None,
                 name: "clerk1".into(),
                 actors: vec![Actor::Staff(Role::Clerk)],
+                desk: zjj(),
             };
             let reviewer = Caller {
                 user_id: None,
                 name: "reviewer1".into(),
                 actors: vec![Actor::Staff(Role::Reviewer)],
+                desk: zjj(),
             };
             let none = ActionInput::default();
             applications::act(

@@ -6,6 +6,7 @@ pub mod application_form;
 pub mod calendar;
 pub mod card;
 pub mod case_read;
+pub mod casework;
 pub mod catalogue;
 pub mod catalogue_read;
 pub mod channel;

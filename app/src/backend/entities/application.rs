@@ -20,6 +20,17 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub query_code: String,
+    /// 主办部门 code (from the process definition), for the department's queues.
+    pub department_code: String,
+    /// The role of the current step, for the reviewer's and approver's queues.
+    pub current_role: Option<String>,
+    /// The staff member who claimed the case or was assigned it.
+    pub assignee_id: Option<i32>,
+    /// 窗口收件 without an account: the applicant's 身份证号 and mobile.
+    pub applicant_id_number: Option<String>,
+    pub applicant_mobile: Option<String>,
+    /// online | counter
+    pub channel: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,8 @@ pub struct Model {
     pub from_state: String,
     pub to_state: String,
     pub detail: String,
+    /// Structured detail (JSON) the notices are drawn from.
+    pub data: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

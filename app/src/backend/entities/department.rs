@@ -15,6 +15,8 @@ pub struct Model {
     pub address: String,
     pub sort_order: i32,
     pub created_at: DateTimeUtc,
+    /// 政务服务大厅: its clerks take in and accept for every department.
+    pub is_hall: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ pub mod application_material;
 pub mod audit_log;
 pub mod calendar_year;
 pub mod card;
+pub mod certificate;
 pub mod clock;
 pub mod department;
 pub mod draft;

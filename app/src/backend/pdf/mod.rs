@@ -2,14 +2,16 @@
 //! searched (`pdftotext`), and a small drawing surface in millimetres with text wrapping by the
 //! font's real glyph widths. Generation is CPU work: callers run it off the request threads.
 
+pub mod certificate;
 pub mod guide;
+pub mod notice;
 pub mod receipt;
 pub mod sheet;
 
 use super::error::{ServiceError, ServiceResult};
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
 };
 use std::sync::OnceLock;
 
@@ -230,6 +232,73 @@ impl Page {
         // Without a mode the path is ended unpainted.
         r.mode = Some(mode);
         self.ops.push(Op::DrawRectangle { rectangle: r });
+    }
+
+    /// A closed shape through `points` (millimetres from the top-left), filled or outlined.
+    pub fn polygon(
+        &mut self,
+        points: &[(f32, f32)],
+        fill: Option<Colour>,
+        stroke: Option<(Colour, f32)>,
+    ) {
+        let mode = match (fill, stroke) {
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+            (Some(_), None) => PaintMode::Fill,
+            (None, Some(_)) => PaintMode::Stroke,
+            (None, None) => return,
+        };
+        if let Some(f) = fill {
+            self.ops.push(Op::SetFillColor { col: color(f) });
+        }
+        if let Some((s, width_pt)) = stroke {
+            self.ops.push(Op::SetOutlineColor { col: color(s) });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(width_pt) });
+        }
+        let points = points
+            .iter()
+            .map(|&(x, y)| LinePoint {
+                p: Point::new(Mm(x), Mm(A4_HEIGHT - y)),
+                bezier: false,
+            })
+            .collect();
+        self.ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![PolygonRing { points }],
+                mode,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
+
+    /// 电子印章: a red ring with the issuer's name inside and a five-pointed star in the middle,
+    /// centred on (cx, cy), `r` millimetres across the radius.
+    pub fn seal(&mut self, cx: f32, cy: f32, r: f32, issuer: &str, label: &str) {
+        let ring: Vec<(f32, f32)> = (0..96)
+            .map(|i| {
+                let a = i as f32 / 96.0 * std::f32::consts::TAU;
+                (cx + r * a.cos(), cy + r * a.sin())
+            })
+            .collect();
+        self.polygon(&ring, None, Some((RED, 2.4)));
+        let star: Vec<(f32, f32)> = (0..10)
+            .map(|i| {
+                let len = if i % 2 == 0 { r * 0.28 } else { r * 0.11 };
+                let a = -std::f32::consts::FRAC_PI_2 + i as f32 * std::f32::consts::PI / 5.0;
+                (cx + len * a.cos(), cy + len * a.sin())
+            })
+            .collect();
+        self.polygon(&star, Some(RED), None);
+        // The issuer's name along the upper inside of the ring, one character at a time.
+        let chars: Vec<char> = issuer.chars().collect();
+        let n = chars.len().max(1) as f32;
+        let spread = std::f32::consts::PI * 1.1;
+        let size = (r * 0.42 / MM_PER_PT).min(12.0);
+        for (i, c) in chars.iter().enumerate() {
+            let a = -std::f32::consts::FRAC_PI_2 - spread / 2.0 + spread * (i as f32 + 0.5) / n;
+            let (x, y) = (cx + r * 0.72 * a.cos(), cy + r * 0.72 * a.sin());
+            self.text_centred(x, y + size * MM_PER_PT * 0.35, size, RED, &c.to_string());
+        }
+        self.text_centred(cx, cy + r * 0.62, size * 0.8, RED, label);
     }
 
     /// A QR code of `text` with its top-left corner at (x, y), `size` millimetres square, with the
