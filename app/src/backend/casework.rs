@@ -23,7 +23,7 @@ use crate::domain::identity::{CreditCode, IdNumber, MobileNumber};
 use crate::domain::role::Role;
 use crate::domain::workflow::{self, Action, Actor, State};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
@@ -59,36 +59,37 @@ fn scope(caller: &Caller) -> Condition {
 
 /// Cases with a branch of `dept` (running only, or ever).
 fn assisting(dept: &str, running_only: bool) -> Expr {
-    let running = if running_only {
-        " AND c.status = 'running'"
-    } else {
-        ""
-    };
-    Expr::cust_with_values(
-        format!(
-            "EXISTS (SELECT 1 FROM clocks c WHERE c.application_id = applications.id \
-             AND c.kind = ?{running})"
-        ),
-        [format!("branch:{dept}")],
-    )
+    let mut clocks = clocks_of_case();
+    clocks.and_where(clock::Column::Kind.eq(format!("branch:{dept}")));
+    if running_only {
+        clocks.and_where(clock::Column::Status.eq("running"));
+    }
+    Expr::exists(clocks.to_owned())
+}
+
+/// `SELECT 1 FROM clocks WHERE clocks.application_id = applications.id`, to narrow down.
+fn clocks_of_case() -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(clock::Entity)
+        .and_where(
+            Expr::col((clock::Entity, clock::Column::ApplicationId))
+                .equals((application::Entity, application::Column::Id)),
+        )
+        .to_owned()
 }
 
 /// Cases with a running clock due between `from` and `to` (inclusive).
 fn due_between(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Expr {
-    let mut sql = "EXISTS (SELECT 1 FROM clocks c WHERE c.application_id = applications.id \
-                   AND c.status = 'running'"
-        .to_string();
-    let mut values = Vec::new();
+    let mut clocks = clocks_of_case();
+    clocks.and_where(clock::Column::Status.eq("running"));
     if let Some(from) = from {
-        sql.push_str(" AND c.due_date >= ?");
-        values.push(from);
+        clocks.and_where(clock::Column::DueDate.gte(from));
     }
     if let Some(to) = to {
-        sql.push_str(" AND c.due_date <= ?");
-        values.push(to);
+        clocks.and_where(clock::Column::DueDate.lte(to));
     }
-    sql.push(')');
-    Expr::cust_with_values(sql, values)
+    Expr::exists(clocks.to_owned())
 }
 
 fn in_states(states: &[State]) -> Condition {
@@ -145,10 +146,18 @@ fn search_condition(text: &str) -> Option<Condition> {
         return None;
     }
     let text: String = text.chars().take(40).collect();
-    let accounts = Expr::cust_with_values(
-        "applications.applicant_user_id IN (SELECT u.id FROM users u \
-         WHERE u.id_number = ? OR u.mobile = ? OR u.display_name = ?)",
-        [text.clone(), text.clone(), text.clone()],
+    let accounts = application::Column::ApplicantUserId.in_subquery(
+        Query::select()
+            .column(user::Column::Id)
+            .from(user::Entity)
+            .cond_where(
+                Condition::any()
+                    .add(user::Column::IdNumber.eq(text.to_uppercase()))
+                    .add(user::Column::CreditCode.eq(text.to_uppercase()))
+                    .add(user::Column::Mobile.eq(text.clone()))
+                    .add(user::Column::DisplayName.eq(text.clone())),
+            )
+            .to_owned(),
     );
     Some(
         Condition::any()
@@ -217,7 +226,7 @@ pub async fn queue(
         Sort::Submitted => select.order_by_asc(application::Column::Id),
         Sort::Newest => select.order_by_desc(application::Column::Id),
     };
-    let page = q.page.max(1);
+    let page = Ord::max(q.page, 1);
     let rows = select
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)

@@ -35,6 +35,9 @@ pub mod uploads;
 pub mod users;
 
 #[cfg(test)]
+mod casework_tests;
+pub mod documents;
+#[cfg(test)]
 mod online_tests;
 #[cfg(test)]
 mod tests;
