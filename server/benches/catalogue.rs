@@ -145,6 +145,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         region_code: "990100".into(),
         public_url: "http://bench.local".into(),
         files: Arc::new(files),
+        signer: Arc::new(app::backend::certificates::Signer::generate().unwrap().0),
         leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
     };
     let router = yizhan::http::router(state);

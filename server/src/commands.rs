@@ -3,6 +3,7 @@
 
 use crate::config::Settings;
 use app::backend::audit::{self, ChainCheck};
+use app::backend::certificates::Signer;
 use app::backend::db;
 use app::backend::files::LocalFiles;
 use app::backend::state::{AppState, Environment};
@@ -297,6 +298,8 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         )));
     }
     let conn = open_database(&settings).await?;
+    let signer = Signer::load_or_create(&settings.signing_key, settings.environment)
+        .map_err(|e| CliError(e.to_string()))?;
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| {
@@ -318,6 +321,7 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         region_code: settings.region_code.clone(),
         public_url: settings.public_url.clone(),
         files: Arc::new(LocalFiles::new(settings.files_dir())),
+        signer: Arc::new(signer),
         leptos_options: leptos_options(&settings),
     };
     crate::metrics::mark_start();

@@ -24,6 +24,10 @@ pub struct Settings {
     pub site: SiteInfo,
     /// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT`, default `target/site`).
     pub site_root: String,
+    /// The Ed25519 key (PKCS#8) certificates are signed with (`YIZHAN_SIGNING_KEY`, default
+    /// `keys/certificate-ed25519.p8` in the data dir; generated there on first start in
+    /// development, required in production).
+    pub signing_key: PathBuf,
 }
 
 /// A setting that cannot be used, with the variable to fix.
@@ -125,7 +129,6 @@ impl Settings {
         Ok(Settings {
             database_url,
             addr,
-            data_dir,
             smtp_url,
             mail_from,
             public_url,
@@ -134,6 +137,10 @@ impl Settings {
             demo_password,
             site,
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            signing_key: get("YIZHAN_SIGNING_KEY")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("keys").join("certificate-ed25519.p8")),
+            data_dir,
         })
     }
 }

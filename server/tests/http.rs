@@ -42,6 +42,7 @@ fn state_of(test_db: &TestDb, leptos_options: LeptosOptions) -> AppState {
         region_code: "990100".into(),
         public_url: "http://portal.test".into(),
         files: Arc::new(LocalFiles::new(files_dir())),
+        signer: Arc::new(app::backend::certificates::Signer::generate().unwrap().0),
         leptos_options,
     }
 }

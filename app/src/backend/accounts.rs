@@ -116,6 +116,10 @@ pub async fn profile(db: &DatabaseConnection, user_id: i32) -> ServiceResult<Pro
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    // A clerk's own data must never fill in a walk-in applicant's form.
+    if row.kind == AccountKind::Staff.code() {
+        return Ok(Profile::default());
+    }
     let company = row.kind == AccountKind::Company.code();
     Ok(Profile {
         name: if company {

@@ -7,11 +7,13 @@ use super::applications::{self, ActionInput, Caller, NewCase, NewMaterial};
 use super::audit::{self, AuditEntry};
 use super::catalogue::items;
 use super::certificates::{self, NewCertificate, Signer};
+use super::drafts;
 use super::entities::{
     application, application_event, application_material, clock, department, user,
 };
 use super::error::{ServiceError, ServiceResult};
 use super::processes;
+use crate::domain::application_form::Values;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::{self, Card, YELLOW_WITHIN_WORKING_DAYS};
 use crate::domain::case_read::{deadline_label, DeadlineInfo, MaterialInfo};
@@ -785,7 +787,7 @@ pub async fn act(
     Ok(app)
 }
 
-/// 窗口收件: who is at the counter.
+/// 窗口收件: who is at the counter, and what the clerk filled in and scanned for them.
 #[derive(Debug, Clone, Default)]
 pub struct WalkIn {
     pub item_code: String,
@@ -798,12 +800,34 @@ pub struct WalkIn {
     pub materials: Vec<(String, i64)>,
 }
 
+impl WalkIn {
+    /// The walk-in from the clerk's filled form: the applicant's identity is in its fields.
+    pub fn from_values(item_code: &str, form: Values, materials: Vec<(String, i64)>) -> WalkIn {
+        let get = |keys: &[&str]| {
+            keys.iter()
+                .find_map(|k| form.get(*k).filter(|v| !v.trim().is_empty()).cloned())
+                .unwrap_or_default()
+        };
+        WalkIn {
+            item_code: item_code.to_string(),
+            id_number: get(&["id_number", "credit_code"]),
+            name: get(&["company_name", "name"]),
+            mobile: get(&["mobile"]),
+            form,
+            materials,
+        }
+    }
+}
+
 /// The person at the counter: an account with this ID number, if there is one.
 pub async fn find_person(
     db: &impl ConnectionTrait,
     id_number: &str,
 ) -> ServiceResult<Option<user::Model>> {
     let id = id_number.trim().to_uppercase();
+    if id.is_empty() || id.len() > 18 {
+        return Ok(None);
+    }
     Ok(user::Entity::find()
         .filter(
             Condition::any()
@@ -816,18 +840,31 @@ pub async fn find_person(
 
 /// 窗口收件: the clerk submits an application for the person at the counter. An account with the
 /// ID number becomes the case's owner (they follow it online); otherwise the case keeps the name,
-/// ID number and mobile. Problems are reported field by field, nothing is created then.
+/// ID number and mobile. Materials may be incomplete: the clerk then gives the one-time 补正
+/// notice. Problems are reported field by field and nothing is created. The same `key` again
+/// (a double click, a retry) returns the first case.
+#[allow(clippy::too_many_arguments)]
 pub async fn intake(
     db: &DatabaseConnection,
     cal: &WorkCalendar,
     region_code: &str,
     caller: &Caller,
     walk_in: &WalkIn,
+    key: &str,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ServiceResult<application::Model> {
     if !caller.roles().contains(&Role::Clerk) {
         return Err(ServiceError::Forbidden("只有窗口人员可以收件".into()));
+    }
+    let me = caller
+        .user_id
+        .ok_or(ServiceError::Forbidden("仅限工作人员".into()))?;
+    drafts::check_key(key)?;
+    if let Some(done) = drafts::earlier(db, me, key).await? {
+        return applications::find(db, &done.case_no)
+            .await?
+            .ok_or(ServiceError::NotFound);
     }
     let form = application_forms::for_item_any(db, &walk_in.item_code).await?;
     if form.detail.retired {
@@ -842,29 +879,31 @@ pub async fn intake(
         return Err(ServiceError::Forbidden("该事项不由您所在的部门收件".into()));
     }
     let mut problems = form.definition.check_values(&walk_in.form);
+    let field_of = |candidates: &[&str], fallback: &str| {
+        candidates
+            .iter()
+            .find(|k| walk_in.form.contains_key(**k))
+            .map_or(fallback.to_string(), |k| k.to_string())
+    };
     let id_number = walk_in.id_number.trim().to_uppercase();
     if IdNumber::parse(&id_number).is_err() && CreditCode::parse(&id_number).is_err() {
-        problems.insert(
-            "id_number".into(),
-            "请填写正确的身份证号或统一社会信用代码".into(),
-        );
+        problems
+            .entry(field_of(&["id_number", "credit_code"], "id_number"))
+            .or_insert_with(|| "请填写正确的身份证号或统一社会信用代码".into());
     }
     let person = find_person(db, &id_number).await?;
-    let name = match &person {
-        Some(p) => p.display_name.clone(),
-        None => walk_in.name.trim().to_string(),
-    };
+    let name = walk_in.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 100 {
-        problems.insert("name".into(), "请填写申请人姓名或单位名称".into());
+        problems
+            .entry(field_of(&["company_name", "name"], "name"))
+            .or_insert_with(|| "请填写申请人姓名或单位名称".into());
     }
     let mobile = walk_in.mobile.trim().to_string();
     if person.is_none() && MobileNumber::parse(&mobile).is_err() {
-        problems.insert(
-            "mobile".into(),
-            "请填写 11 位手机号码，用于通知办理结果".into(),
-        );
+        problems
+            .entry(field_of(&["mobile"], "mobile"))
+            .or_insert_with(|| "请填写 11 位手机号码，用于通知办理结果".into());
     }
-    let me = caller.user_id.unwrap_or(-1);
     let mut materials = Vec::new();
     for (code, upload_id) in &walk_in.materials {
         let Some(spec) = form.detail.guide.materials.iter().find(|m| &m.code == code) else {
@@ -891,6 +930,16 @@ pub async fn intake(
     let values =
         serde_json::to_value(&walk_in.form).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let txn = db.begin().await?;
+    // The key first, as online submission does: of two identical posts exactly one goes on.
+    if !drafts::claim_key(&txn, me, key, now).await? {
+        txn.rollback().await?;
+        let done = drafts::earlier(db, me, key)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("idempotency key without case".into()))?;
+        return applications::find(db, &done.case_no)
+            .await?
+            .ok_or(ServiceError::NotFound);
+    }
     let app = applications::create_case(
         &txn,
         cal,
@@ -911,7 +960,44 @@ pub async fn intake(
         now,
     )
     .await?;
+    drafts::record_key(&txn, me, key, &app.case_no).await?;
     txn.commit().await?;
+    Ok(app)
+}
+
+/// 窗口收件 from the clerk's draft of the item (what the intake page saved): the form and the
+/// scanned materials; the draft is cleared once the case exists.
+#[allow(clippy::too_many_arguments)]
+pub async fn intake_draft(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    region_code: &str,
+    caller: &Caller,
+    item_code: &str,
+    key: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<application::Model> {
+    let me = caller
+        .user_id
+        .ok_or(ServiceError::Forbidden("仅限工作人员".into()))?;
+    if let Some(done) = drafts::earlier(db, me, key).await? {
+        return applications::find(db, &done.case_no)
+            .await?
+            .ok_or(ServiceError::NotFound);
+    }
+    let view = drafts::open(db, me, item_code).await?;
+    if view.saved_at.is_none() {
+        return Err(ServiceError::Invalid("请先填写并保存申请表".into()));
+    }
+    let materials = view
+        .slots
+        .iter()
+        .filter_map(|s| s.attached.as_ref().map(|a| (s.code.clone(), a.upload_id)))
+        .collect();
+    let walk_in = WalkIn::from_values(item_code, view.values, materials);
+    let app = intake(db, cal, region_code, caller, &walk_in, key, today, now).await?;
+    drafts::discard(db, me, item_code).await?;
     Ok(app)
 }
 

@@ -190,6 +190,11 @@ impl Desk2<'_> {
     }
 }
 
+/// A fresh idempotency key, as the intake page carries.
+fn key() -> String {
+    format!("intake-{}", rand::random::<u64>())
+}
+
 fn reason(text: &str) -> ActionInput {
     ActionInput {
         reason: Some(text.into()),
@@ -198,22 +203,16 @@ fn reason(text: &str) -> ActionInput {
 }
 
 fn walk_in(materials: Vec<(String, i64)>) -> WalkIn {
-    WalkIn {
-        item_code: ITEM.into(),
-        id_number: CITIZEN1_ID.into(),
-        name: String::new(),
-        mobile: String::new(),
-        form: [
-            ("name", "张晓明"),
-            ("id_number", CITIZEN1_ID),
-            ("mobile", "13800000001"),
-            ("request", "在人民路开设便利店，申请食品经营许可。"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect(),
-        materials,
-    }
+    let form = [
+        ("name", "张晓明"),
+        ("id_number", CITIZEN1_ID),
+        ("mobile", "13800000001"),
+        ("request", "在人民路开设便利店，申请食品经营许可。"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    WalkIn::from_values(ITEM, form, materials)
 }
 
 #[tokio::test]
@@ -245,6 +244,7 @@ async fn a_walk_in_case_goes_from_the_counter_to_a_verified_certificate() {
             "990100",
             &clerk1,
             &bad,
+            &key(),
             day("2026-09-21"),
             at("2026-09-21"),
         )
@@ -278,6 +278,7 @@ async fn a_walk_in_case_goes_from_the_counter_to_a_verified_certificate() {
             "990100",
             &clerk1,
             &walk_in(scanned),
+            &key(),
             day("2026-09-21"),
             at("2026-09-21"),
         )
@@ -858,6 +859,7 @@ async fn a_certificate_is_valid_only_unaltered_under_the_portal_key_and_until_re
             "990100",
             &clerk1,
             &walk_in(scanned),
+            &key(),
             day("2026-11-02"),
             at("2026-11-02"),
         )
@@ -1026,6 +1028,7 @@ async fn overdue_and_due_soon_queues_follow_the_calendar() {
             "990100",
             &clerk1,
             &walk_in(vec![("m1".into(), up.id)]),
+            &key(),
             day("2026-11-02"),
             at("2026-11-02"),
         )
@@ -1071,6 +1074,105 @@ async fn overdue_and_due_soon_queues_follow_the_calendar() {
             1,
             "{}",
             t.label
+        );
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_intake_page_draft_becomes_one_case_however_often_it_is_sent() {
+    use super::drafts::{self, DraftInput, PostedFile};
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let cal = WorkCalendar::official();
+        let clerk1 = staff(db, "clerk1").await;
+        let me = clerk1.user_id.unwrap();
+        // A fresh intake form is empty: the clerk's own name and number never fill it in.
+        let fresh = drafts::open(db, me, ITEM).await.unwrap();
+        assert!(
+            fresh.values.values().all(|v| v.is_empty()),
+            "{}: {:?}",
+            t.label,
+            fresh.values
+        );
+        // Saved with one scanned material, for a person without an account.
+        let values = [
+            ("name", "王大爷"),
+            ("id_number", "990102195001011239"),
+            ("mobile", "13900000088"),
+            ("request", "开设早餐店"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        drafts::save(
+            db,
+            &files(),
+            me,
+            ITEM,
+            DraftInput {
+                values,
+                files: vec![PostedFile {
+                    material_code: "m1".into(),
+                    file_name: "申请书.pdf".into(),
+                    bytes: PDF.to_vec(),
+                }],
+                ..DraftInput::default()
+            },
+            at("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        let k = key();
+        let first = casework::intake_draft(
+            db,
+            &cal,
+            "990100",
+            &clerk1,
+            ITEM,
+            &k,
+            day("2026-11-02"),
+            at("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        let again = casework::intake_draft(
+            db,
+            &cal,
+            "990100",
+            &clerk1,
+            ITEM,
+            &k,
+            day("2026-11-02"),
+            at("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.case_no, again.case_no, "{}", t.label);
+        assert_eq!(application::Entity::find().count(db).await.unwrap(), 1);
+        assert_eq!(first.applicant_user_id, None);
+        assert_eq!(first.applicant_name, "王大爷");
+        assert_eq!(first.applicant_mobile.as_deref(), Some("13900000088"));
+        assert!(
+            drafts::open(db, me, ITEM).await.unwrap().saved_at.is_none(),
+            "draft cleared"
+        );
+        // Found by the walk-in's ID number and mobile.
+        let desk = Desk2 {
+            db,
+            cal,
+            signer: Signer::generate().unwrap().0,
+        };
+        assert_eq!(
+            desk.count(&clerk1, Queue::ToAccept, "990102195001011239", "2026-11-02")
+                .await,
+            1
+        );
+        assert_eq!(
+            desk.count(&clerk1, Queue::ToAccept, "王大爷", "2026-11-02")
+                .await,
+            1
         );
         t.finish().await;
     }

@@ -5,18 +5,19 @@
 use super::accounts;
 use super::application_forms::{self, ApplyForm};
 use super::applications::{self, Caller, NewCase, NewMaterial};
-use super::entities::{draft, idempotency_key};
+use super::entities::{draft, idempotency_key, user};
 use super::error::{is_unique_violation, ServiceError, ServiceResult};
 use super::files::FileStore;
 use super::processes;
 use super::uploads;
+use crate::domain::account::AccountKind;
 use crate::domain::application_form::{Problems, Values};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::workflow::Actor;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use std::collections::BTreeMap;
 
@@ -141,13 +142,34 @@ async fn slots(
     Ok(slots)
 }
 
+/// The form a user fills: an applicant only for items handled online; a window clerk, taking in
+/// for the person at the counter, for any item still handled.
+async fn form_for(
+    db: &DatabaseConnection,
+    user_id: i32,
+    item_code: &str,
+) -> ServiceResult<application_forms::ApplyForm> {
+    let staff = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .is_some_and(|u| u.kind == AccountKind::Staff.code());
+    if !staff {
+        return application_forms::for_item(db, item_code).await;
+    }
+    let form = application_forms::for_item_any(db, item_code).await?;
+    if form.detail.retired {
+        return Err(ServiceError::Refused("该事项已停止办理".into()));
+    }
+    Ok(form)
+}
+
 /// The draft of `user_id` for the item, or a fresh form prefilled from the profile.
 pub async fn open(
     db: &DatabaseConnection,
     user_id: i32,
     item_code: &str,
 ) -> ServiceResult<DraftView> {
-    let form = application_forms::for_item(db, item_code).await?;
+    let form = form_for(db, user_id, item_code).await?;
     let (values, attached, problems, saved_at) = match find(db, user_id, item_code).await? {
         Some(row) => (
             parse(&row.form),
@@ -185,7 +207,7 @@ pub async fn save(
     input: DraftInput,
     now: DateTime<Utc>,
 ) -> ServiceResult<DraftView> {
-    let form = application_forms::for_item(db, item_code).await?;
+    let form = form_for(db, user_id, item_code).await?;
     let existing = find(db, user_id, item_code).await?;
     let mut attached: Attached = existing
         .as_ref()
@@ -337,6 +359,49 @@ pub fn check_key(key: &str) -> ServiceResult<()> {
     }
 }
 
+/// Takes the key inside `txn`, first thing: the insert takes the write lock (SQLite) or waits on
+/// the other request's row (PostgreSQL), so of two identical requests exactly one goes on. False
+/// when another request holds it.
+pub async fn claim_key(
+    txn: &DatabaseTransaction,
+    user_id: i32,
+    key: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<bool> {
+    let claimed = idempotency_key::ActiveModel {
+        user_id: Set(user_id),
+        key: Set(key.to_string()),
+        case_no: Set(String::new()),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await;
+    match claimed {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Notes the case a claimed key made.
+pub async fn record_key(
+    txn: &DatabaseTransaction,
+    user_id: i32,
+    key: &str,
+    case_no: &str,
+) -> ServiceResult<()> {
+    idempotency_key::Entity::update_many()
+        .col_expr(
+            idempotency_key::Column::CaseNo,
+            sea_orm::sea_query::Expr::value(case_no),
+        )
+        .filter(idempotency_key::Column::UserId.eq(user_id))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// The case an earlier request with this key made, if any.
 pub async fn earlier(
     db: &impl ConnectionTrait,
@@ -424,25 +489,11 @@ pub async fn submit(
         serde_json::to_value(&view.values).map_err(|e| ServiceError::Internal(e.to_string()))?;
 
     let txn = db.begin().await?;
-    // The key first: the insert takes the write lock (SQLite) or waits on the other request's row
-    // (PostgreSQL), so of two identical requests exactly one goes on.
-    let claimed = idempotency_key::ActiveModel {
-        user_id: Set(user_id),
-        key: Set(key.to_string()),
-        case_no: Set(String::new()),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await;
-    match claimed {
-        Ok(_) => {}
-        Err(e) if is_unique_violation(&e) => {
-            txn.rollback().await?;
-            return earlier(db, user_id, key)
-                .await?
-                .ok_or_else(|| ServiceError::Internal("idempotency key without case".into()));
-        }
-        Err(e) => return Err(e.into()),
+    if !claim_key(&txn, user_id, key, now).await? {
+        txn.rollback().await?;
+        return earlier(db, user_id, key)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("idempotency key without case".into()));
     }
     let app = applications::create_case(
         &txn,
@@ -464,14 +515,7 @@ pub async fn submit(
         now,
     )
     .await?;
-    idempotency_key::Entity::update(idempotency_key::ActiveModel {
-        user_id: Set(user_id),
-        key: Set(key.to_string()),
-        case_no: Set(app.case_no.clone()),
-        created_at: Set(now),
-    })
-    .exec(&txn)
-    .await?;
+    record_key(&txn, user_id, key, &app.case_no).await?;
     draft::Entity::delete_many()
         .filter(draft::Column::UserId.eq(user_id))
         .filter(draft::Column::ItemCode.eq(item_code))

@@ -1,5 +1,6 @@
 //! What every request handler and server function may reach: the database, the site's settings.
 
+use super::certificates::Signer;
 use super::files::FileStore;
 use crate::domain::site::SiteInfo;
 use leptos::config::LeptosOptions;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub public_url: String,
     /// Uploaded and generated files (forms, materials, documents).
     pub files: Arc<dyn FileStore>,
+    /// The key certificates are signed and verified with.
+    pub signer: Arc<Signer>,
     pub leptos_options: LeptosOptions,
 }
 
