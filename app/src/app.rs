@@ -14,15 +14,20 @@ use crate::features::{
     apply::{ApplyFormPage, ApplyReviewPage},
     auth::LoginPage,
     channel::ChannelPage,
+    counter_rate::CounterRatePage,
     forms::FormsPage,
     guide::{GuideDetailPage, GuideListPage},
     home::HomePage,
+    intake::{IntakeFormPage, IntakePickPage},
     kiosk,
     my::{MessagesPage, MyCasePage, MyPage},
     not_found::NotFound,
     register::RegisterPage,
     staff::StaffPage,
+    staff_case::StaffCasePage,
+    staff_desk::QueueDesk,
     status::StatusPage,
+    verify::VerifyPage,
 };
 use crate::i18n::I18nContextProvider;
 use crate::layouts::{citizen::CitizenLayout, kiosk::KioskLayout};
@@ -132,12 +137,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("my") view=MyPage ssr=SsrMode::Async/>
                         <Route path=path!("my/:case_no") view=MyCasePage ssr=SsrMode::Async/>
                         <Route path=path!("messages") view=MessagesPage ssr=SsrMode::Async/>
+                        <Route path=path!("verify") view=VerifyPage ssr=SsrMode::Async/>
+                        <Route path=path!("verify/:code") view=VerifyPage ssr=SsrMode::Async/>
                     </ParentRoute>
-                    <Route path=path!("staff") view=|| view! { <StaffPage section=StaffSection::Desk/> } ssr=SsrMode::Async/>
-                    <Route path=path!("staff/intake") view=|| view! { <StaffPage section=StaffSection::Intake/> } ssr=SsrMode::Async/>
-                    <Route path=path!("staff/review") view=|| view! { <StaffPage section=StaffSection::Review/> } ssr=SsrMode::Async/>
-                    <Route path=path!("staff/approve") view=|| view! { <StaffPage section=StaffSection::Approve/> } ssr=SsrMode::Async/>
-                    <Route path=path!("staff/extensions") view=|| view! { <StaffPage section=StaffSection::Extensions/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff") view=|| view! { <QueueDesk section=StaffSection::Desk/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/cases/:case_no") view=StaffCasePage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/intake") view=IntakePickPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/intake/:code") view=IntakeFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/review") view=|| view! { <QueueDesk section=StaffSection::Review/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/approve") view=|| view! { <QueueDesk section=StaffSection::Approve/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/extensions") view=|| view! { <QueueDesk section=StaffSection::Extensions/> } ssr=SsrMode::Async/>
                     <Route path=path!("supervision") view=|| view! { <StaffPage section=StaffSection::Supervision/> } ssr=SsrMode::Async/>
                     <Route path=path!("admin") view=|| view! { <StaffPage section=StaffSection::Admin/> } ssr=SsrMode::Async/>
                     <Route path=path!("admin/items") view=AdminItemsPage ssr=SsrMode::Async/>
@@ -149,6 +158,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("kiosk") view=KioskLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=kiosk::KioskHome ssr=SsrMode::Async/>
                         <Route path=path!(":tile") view=kiosk::KioskTile ssr=SsrMode::Async/>
+                        <Route path=path!("rate/:case_no") view=CounterRatePage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>
             </Router>

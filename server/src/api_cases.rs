@@ -4,17 +4,20 @@
 //! 404, exactly like a case that does not exist.
 
 use crate::api_v1::{content_disposition, require_account, ApiError};
+use crate::staff_posts::{act_as_staff, ActionFields};
 use app::api::context::{clear_cookie_header, client_of, set_cookie_header};
-use app::backend::applications::{self, ActionInput, Caller};
+use app::backend::applications::{self, Caller};
 use app::backend::auth::{self, Account, LogoutScope};
+use app::backend::casework::{self, QueueQuery};
 use app::backend::drafts::{self, DraftInput};
 use app::backend::error::ServiceError;
 use app::backend::sessions::COOKIE_NAME;
 use app::backend::state::AppState;
 use app::backend::throttle::Client;
-use app::backend::{calendar, my_cases, uploads};
+use app::backend::{calendar, certificates, my_cases, uploads};
 use app::domain::application_form::Values;
 use app::domain::case_read::CaseView;
+use app::domain::casework::{Queue, Sort, Verification};
 use app::domain::time::local_date;
 use app::domain::workflow::Action;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State};
@@ -40,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/applications/{case_no}/actions", post(action))
         .route("/api/v1/status/{case_no}", get(status))
         .route("/api/v1/ratings", post(rate))
+        .route("/api/v1/certificates/{code}", get(certificate))
         // A material file and the multipart framing around it.
         .layer(DefaultBodyLimit::max(uploads::MAX_BYTES + 64 * 1024))
 }
@@ -322,7 +326,52 @@ async fn create(
     Ok((status, Json(case_json(&view))).into_response())
 }
 
-async fn list(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+#[derive(Deserialize)]
+struct ListParams {
+    queue: Option<String>,
+    sort: Option<String>,
+    q: Option<String>,
+    mine: Option<bool>,
+    page: Option<u64>,
+}
+
+/// The caller's applications; for staff, a queue of their department (`queue`, `sort`, `q`,
+/// `mine`, `page`).
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Response> {
+    let account = require_account(&state, &headers).await?;
+    let caller = Caller::of(&account);
+    if caller.is_staff() {
+        let queue = match p.queue.as_deref() {
+            None => Queue::first_for(&caller.roles()),
+            Some(code) => Queue::from_code(code).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    "未知的工作队列",
+                )
+            })?,
+        };
+        let cal = calendar::load(&state.db).await?;
+        let page = casework::queue(
+            &state.db,
+            &cal,
+            &caller,
+            &QueueQuery {
+                queue,
+                sort: Sort::from_code(p.sort.as_deref().unwrap_or("due")),
+                search: p.q.unwrap_or_default(),
+                mine: p.mine.unwrap_or(false),
+                page: p.page.unwrap_or(1),
+            },
+            today(),
+        )
+        .await?;
+        return Ok(Json(page).into_response());
+    }
     let account = applicant(&state, &headers).await?;
     let cases = my_cases::list(&state.db, account.id).await?;
     let drafts = my_cases::drafts(&state.db, account.id).await?;
@@ -332,11 +381,26 @@ async fn list(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Re
 async fn one(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Requester(client): Requester,
     Path(case_no): Path<String>,
 ) -> ApiResult<Response> {
     let account = require_account(&state, &headers).await?;
     let cal = calendar::load(&state.db).await?;
-    // Staff reading cases comes with the back office; for now only the owner.
+    let caller = Caller::of(&account);
+    if caller.is_staff() {
+        // Staff of the case's department see it whole; the reading is audited with the address.
+        let view = casework::view(
+            &state.db,
+            &cal,
+            &caller,
+            &case_no,
+            client.address.as_deref().unwrap_or("unknown"),
+            today(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        return Ok(Json(view).into_response());
+    }
     let view = my_cases::view_for_owner(&state.db, &cal, account.id, &case_no, today()).await?;
     Ok(Json(case_json(&view)).into_response())
 }
@@ -346,10 +410,7 @@ async fn document(
     headers: HeaderMap,
     Path((case_no, document)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    if document != "receipt.pdf" {
-        return Err(ApiError::not_found("该文书"));
-    }
-    receipt(&state, &headers, &case_no).await
+    crate::staff_posts::document_pdf(&state, &headers, &case_no, &document).await
 }
 
 /// 申请回执 of a case, for its applicant only (anyone else: 404).
@@ -395,7 +456,8 @@ pub fn pdf_response(pdf: Vec<u8>, file_name: &str) -> Response {
 struct ActionBody {
     action: String,
     version: i32,
-    reason: Option<String>,
+    #[serde(flatten)]
+    fields: ActionFields,
 }
 
 async fn action(
@@ -412,23 +474,25 @@ async fn action(
             "未知的办理动作",
         )
     })?;
-    let cal = calendar::load(&state.db).await?;
     let caller = Caller::of(&account);
-    let app = applications::act(
-        &state.db,
-        &cal,
-        &case_no,
-        action,
-        &caller,
-        body.version,
-        &ActionInput {
-            reason: body.reason,
-            ..ActionInput::default()
-        },
-        today(),
-        chrono::Utc::now(),
-    )
-    .await?;
+    let app = if caller.is_staff() {
+        act_as_staff(&state, &caller, &case_no, action, body.version, body.fields).await?
+    } else {
+        let input = body.fields.input(&state, &case_no, action).await?;
+        let cal = calendar::load(&state.db).await?;
+        applications::act(
+            &state.db,
+            &cal,
+            &case_no,
+            action,
+            &caller,
+            body.version,
+            &input,
+            today(),
+            chrono::Utc::now(),
+        )
+        .await?
+    };
     Ok(
         Json(json!({"case_no": app.case_no, "state": app.state, "version": app.version}))
             .into_response(),
@@ -502,4 +566,25 @@ async fn rate(
     )
     .await?;
     Ok(StatusCode::CREATED.into_response())
+}
+
+/// 证照核验 for anyone: `valid`, `revoked` (when and why) or `invalid` (unknown, altered, or not
+/// signed by this portal's key). The holder's ID number is already masked in the content.
+async fn certificate(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Response> {
+    let verdict = certificates::verify(&state.db, &state.signer, &code).await?;
+    Ok(Json(match verdict {
+        Verification::Valid(content) => json!({"status": "valid", "certificate": content}),
+        Verification::Revoked {
+            content,
+            at,
+            reason,
+        } => {
+            json!({"status": "revoked", "certificate": content, "revoked_at": at, "reason": reason})
+        }
+        Verification::Invalid => json!({"status": "invalid"}),
+    })
+    .into_response())
 }

@@ -35,26 +35,26 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_POST_BYTES))
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"))
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     local_date(chrono::Utc::now())
 }
 
 /// What a multipart post carried: text fields and files by field name.
-struct Posted {
-    fields: Vec<(String, String)>,
-    files: Vec<(String, String, Result<Vec<u8>, usize>)>,
+pub(crate) struct Posted {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<(String, String, Result<Vec<u8>, usize>)>,
     /// The post broke off (connection, framing): what came before is still used.
-    broken: bool,
+    pub broken: bool,
 }
 
-async fn read(mut multipart: Multipart) -> Posted {
+pub(crate) async fn read(mut multipart: Multipart) -> Posted {
     let mut posted = Posted {
         fields: Vec::new(),
         files: Vec::new(),
@@ -94,7 +94,7 @@ async fn read(mut multipart: Multipart) -> Posted {
     posted
 }
 
-fn field<'a>(posted: &'a Posted, name: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(posted: &'a Posted, name: &str) -> Option<&'a str> {
     posted
         .fields
         .iter()
@@ -102,7 +102,7 @@ fn field<'a>(posted: &'a Posted, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-fn login_redirect(next: &str) -> Response {
+pub(crate) fn login_redirect(next: &str) -> Response {
     Redirect::to(&format!("/login?next={}", encode_component(next))).into_response()
 }
 

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api_v1::routes())
         .merge(crate::api_cases::routes())
         .merge(crate::apply_posts::routes())
+        .merge(crate::staff_posts::routes())
         .merge(crate::admin_uploads::routes())
         .route(
             "/sf/{*fn_name}",
@@ -206,7 +207,16 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Only a response that allows it (a material preview in the staff case page) may be framed,
+    // and only by this site.
+    let framable = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("frame-ancestors 'self'"));
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static(if framable { "SAMEORIGIN" } else { "DENY" }),
+    );
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),

@@ -12,3 +12,4 @@ pub mod config;
 pub mod http;
 pub mod metrics;
 pub mod openapi;
+pub mod staff_posts;

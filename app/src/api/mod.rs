@@ -3,6 +3,7 @@
 
 pub mod admin_forms;
 pub mod auth;
+pub mod casework;
 pub mod catalogue;
 pub mod citizen;
 pub mod error;

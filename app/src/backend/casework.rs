@@ -1029,3 +1029,75 @@ pub async fn revoke_certificate(
     )
     .await
 }
+
+/// The guide's materials named by `codes`, for a 补正 notice; an unknown code is refused.
+pub async fn missing_materials(
+    db: &impl ConnectionTrait,
+    item_code: &str,
+    codes: &[String],
+) -> ServiceResult<Vec<MissingMaterial>> {
+    let detail = items::detail(db, item_code)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    codes
+        .iter()
+        .map(|code| {
+            detail
+                .guide
+                .materials
+                .iter()
+                .find(|m| &m.code == code)
+                .map(|m| MissingMaterial {
+                    code: m.code.clone(),
+                    name: m.name.clone(),
+                })
+                .ok_or_else(|| ServiceError::Invalid(format!("材料 {code} 不是该事项的申请材料")))
+        })
+        .collect()
+}
+
+/// The case, for reading its documents: its applicant, or staff of a department that may see it.
+/// Anyone else gets "not found", as for a case that does not exist.
+pub async fn readable(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    case_no: &str,
+) -> ServiceResult<application::Model> {
+    if caller.is_staff() {
+        return visible(db, caller, case_no).await.map_err(|e| match e {
+            ServiceError::Forbidden(_) => ServiceError::NotFound,
+            other => other,
+        });
+    }
+    let user_id = caller.user_id.ok_or(ServiceError::NotFound)?;
+    super::my_cases::owned(db, user_id, case_no).await
+}
+
+/// A material file of a case, for staff who may see the case; each opening is audited.
+pub async fn material_file(
+    db: &DatabaseConnection,
+    caller: &Caller,
+    material_id: i32,
+    from: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<application_material::Model> {
+    let material = application_material::Entity::find_by_id(material_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let app = application::Entity::find_by_id(material.application_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    visible(db, caller, &app.case_no).await?;
+    audit_case(
+        db,
+        caller,
+        "case.material",
+        &app.case_no,
+        format!("{} from {from}", material.material_code),
+        now,
+    )
+    .await?;
+    Ok(material)
+}

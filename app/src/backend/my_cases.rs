@@ -299,6 +299,75 @@ pub async fn rate(
     if !concluded(&app.state) {
         return Err(ServiceError::Refused("办件办结后才能评价".into()));
     }
+    save_rating(db, &app, "case", level, comment, channel, now).await
+}
+
+/// 窗口服务评价: the person at the counter rates the clerk's service on the counter tablet, once
+/// per case, right after the intake. The tablet page carries the case's query code (shown to it
+/// by the clerk's screen); a wrong code counts as a failed lookup.
+#[allow(clippy::too_many_arguments)]
+pub async fn rate_counter(
+    db: &DatabaseConnection,
+    case_no: &str,
+    query_code: &str,
+    level: i32,
+    comment: &str,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let app = counter_case(db, case_no, query_code, client, now).await?;
+    save_rating(db, &app, "counter", level, comment, "counter", now).await
+}
+
+/// The counter case a tablet page is for: a case taken in at the counter, with its query code.
+pub async fn counter_case(
+    db: &DatabaseConnection,
+    case_no: &str,
+    query_code: &str,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ServiceResult<application::Model> {
+    let keys = client.keys(
+        "lookup",
+        throttle::LOOKUP_PER_DEVICE,
+        throttle::LOOKUP_PER_ADDRESS,
+    );
+    throttle::check(db, &keys, now).await?;
+    let found = if case_no.len() <= 20 && query_code.len() <= 16 {
+        applications::find(db, case_no.trim())
+            .await?
+            .filter(|a| a.channel == "counter" && same(&a.query_code, query_code.trim()))
+    } else {
+        None
+    };
+    match found {
+        Some(app) => Ok(app),
+        None => {
+            throttle::fail(db, &keys, now).await?;
+            Err(ServiceError::NotFound)
+        }
+    }
+}
+
+/// Whether the counter service of a case has been rated.
+pub async fn counter_rated(db: &impl ConnectionTrait, case_no: &str) -> ServiceResult<bool> {
+    Ok(rating::Entity::find()
+        .filter(rating::Column::TargetKind.eq("counter"))
+        .filter(rating::Column::TargetId.eq(case_no))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+async fn save_rating(
+    db: &DatabaseConnection,
+    app: &application::Model,
+    target_kind: &str,
+    level: i32,
+    comment: &str,
+    channel: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
     if !RATING_LEVELS.iter().any(|(l, _)| *l == level) {
         return Err(ServiceError::Invalid("请选择一个评价等级".into()));
     }
@@ -311,15 +380,11 @@ pub async fn rate(
     if crate::domain::application_form::looks_like_markup(comment) {
         return Err(ServiceError::Invalid("评价内容中请不要输入网页代码".into()));
     }
-    let department_code = items::detail(db, &app.item_code)
-        .await?
-        .map(|d| d.guide.department)
-        .unwrap_or_default();
     rating::ActiveModel {
-        target_kind: Set("case".into()),
+        target_kind: Set(target_kind.into()),
         target_id: Set(app.case_no.clone()),
-        user_id: Set(Some(user_id)),
-        department_code: Set(department_code),
+        user_id: Set(app.applicant_user_id),
+        department_code: Set(app.department_code.clone()),
         item_code: Set(app.item_code.clone()),
         level: Set(level),
         comment: Set(comment.to_string()),

@@ -120,7 +120,7 @@ fn Banner(view: ApplyView, step: u8) -> impl IntoView {
     }
 }
 
-fn size_text(size: i64) -> String {
+pub(crate) fn size_text(size: i64) -> String {
     if size >= 1024 * 1024 {
         format!("{:.1} MB", size as f64 / 1_048_576.0)
     } else {
@@ -300,7 +300,7 @@ fn FormScreen(view: ApplyView, flags: Flags) -> impl IntoView {
 }
 
 #[component]
-fn Field(def: FieldDef, value: String, problem: Option<String>) -> impl IntoView {
+pub(crate) fn Field(def: FieldDef, value: String, problem: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("f-{}", def.key);
     let name = format!("f.{}", def.key);
@@ -373,7 +373,7 @@ fn Field(def: FieldDef, value: String, problem: Option<String>) -> impl IntoView
 }
 
 #[component]
-fn MaterialSlot(material: SlotView, problem: Option<String>) -> impl IntoView {
+pub(crate) fn MaterialSlot(material: SlotView, problem: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("m-{}", material.code);
     let error_id = format!("me-{}", material.code);

@@ -1,0 +1,235 @@
+//! The back office's server functions: a queue page, one case as staff see it, the intake form
+//! (the clerk's draft of an item, with an ID number lookup), and the public pages that belong to
+//! the counter: certificate verification and the counter tablet's rating.
+
+use super::citizen::SlotView;
+use super::error::AppError;
+use crate::domain::application_form::{FieldDef, Problems, Values};
+use crate::domain::casework::{QueuePage, StaffCaseView, Verification};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One page of a queue of the caller's department.
+#[server(prefix = "/sf", endpoint = "staff_queue")]
+pub async fn get_queue(
+    queue: Option<String>,
+    sort: Option<String>,
+    q: Option<String>,
+    mine: Option<bool>,
+    page: Option<u64>,
+) -> Result<QueuePage, AppError> {
+    use crate::backend::applications::Caller;
+    use crate::backend::casework::{self, QueueQuery};
+    use crate::domain::casework::{Queue, Sort};
+    use crate::domain::role::StaffSection;
+    let account = super::context::require_role(StaffSection::Desk.allowed())
+        .await
+        .map_err(super::context::fail)?;
+    let state = super::context::state()?;
+    let caller = Caller::of(&account);
+    let queue = queue
+        .as_deref()
+        .and_then(Queue::from_code)
+        .unwrap_or_else(|| Queue::first_for(&caller.roles()));
+    let cal = crate::backend::calendar::load(&state.db).await?;
+    Ok(casework::queue(
+        &state.db,
+        &cal,
+        &caller,
+        &QueueQuery {
+            queue,
+            sort: Sort::from_code(sort.as_deref().unwrap_or("due")),
+            search: q.unwrap_or_default(),
+            mine: mine.unwrap_or(false),
+            page: page.unwrap_or(1),
+        },
+        crate::domain::time::local_date(Utc::now()),
+    )
+    .await?)
+}
+
+/// One case as staff see it; the opening is audited with the caller's address.
+#[server(prefix = "/sf", endpoint = "staff_case")]
+pub async fn get_staff_case(case_no: String) -> Result<StaffCaseView, AppError> {
+    use crate::backend::applications::Caller;
+    use crate::domain::role::StaffSection;
+    let account = super::context::require_role(StaffSection::Desk.allowed())
+        .await
+        .map_err(super::context::fail)?;
+    let state = super::context::state()?;
+    let cal = crate::backend::calendar::load(&state.db).await?;
+    let client = super::context::client();
+    let now = Utc::now();
+    Ok(crate::backend::casework::view(
+        &state.db,
+        &cal,
+        &Caller::of(&account),
+        &case_no,
+        client.address.as_deref().unwrap_or("unknown"),
+        crate::domain::time::local_date(now),
+        now,
+    )
+    .await
+    .map_err(|e| super::context::fail(e.into()))?)
+}
+
+/// An item the counter takes in for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeItem {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub online: bool,
+}
+
+/// The items a clerk may take in (the hall: all; a department's counter: its own), matching `q`
+/// (Chinese, pinyin, initials or the item code), at most 50.
+#[server(prefix = "/sf", endpoint = "intake_items")]
+pub async fn get_intake_items(q: Option<String>) -> Result<Vec<IntakeItem>, AppError> {
+    use crate::backend::catalogue::search;
+    use crate::domain::role::Role;
+    use crate::domain::search::{SearchInput, SearchQuery};
+    let account = super::context::require_role(&[Role::Clerk])
+        .await
+        .map_err(super::context::fail)?;
+    let state = super::context::state()?;
+    let query = SearchQuery::parse(&SearchInput {
+        q,
+        department: (!account.at_hall)
+            .then(|| account.department_code.clone())
+            .flatten(),
+        per_page: Some(50),
+        ..SearchInput::default()
+    });
+    let found = search::search(&state.db, &query, false).await?;
+    Ok(found
+        .items
+        .into_iter()
+        .map(|i| IntakeItem {
+            code: i.code,
+            name: i.name,
+            department: i.department_name,
+            online: i.online,
+        })
+        .collect())
+}
+
+/// The intake form of an item: the clerk's draft, or a fresh form; after an ID number lookup,
+/// filled in from the person's account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntakeView {
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub fields: Vec<FieldDef>,
+    pub slots: Vec<SlotView>,
+    pub values: Values,
+    pub problems: Problems,
+    pub saved_at: Option<DateTime<Utc>>,
+    /// The person found by the lookup: their name, or `None` if not found, or not looked up.
+    pub lookup: Option<LookupResult>,
+    pub submit_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LookupResult {
+    Found(String),
+    NotFound,
+}
+
+#[server(prefix = "/sf", endpoint = "intake_form")]
+pub async fn get_intake_form(
+    item_code: String,
+    lookup: Option<String>,
+) -> Result<IntakeView, AppError> {
+    use crate::domain::role::Role;
+    let account = super::context::require_role(&[Role::Clerk])
+        .await
+        .map_err(super::context::fail)?;
+    let state = super::context::state()?;
+    let view = crate::backend::drafts::open(&state.db, account.id, &item_code).await?;
+    let mut values = view.values;
+    let lookup = match lookup.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        None => None,
+        Some(id) => match crate::backend::casework::find_person(&state.db, id).await? {
+            Some(person) => {
+                let profile = crate::backend::accounts::profile(&state.db, person.id).await?;
+                // The person's account fills what the clerk has not typed.
+                for (k, v) in view.form.definition.prefilled(&profile) {
+                    let slot = values.entry(k).or_default();
+                    if slot.trim().is_empty() {
+                        *slot = v;
+                    }
+                }
+                Some(LookupResult::Found(person.display_name))
+            }
+            None => {
+                for key in ["id_number", "credit_code"] {
+                    if view.form.definition.fields.iter().any(|f| f.key == key) {
+                        values.insert(key.into(), id.to_uppercase());
+                        break;
+                    }
+                }
+                Some(LookupResult::NotFound)
+            }
+        },
+    };
+    Ok(IntakeView {
+        item_code: view.form.detail.guide.code.clone(),
+        item_name: view.form.detail.guide.name.clone(),
+        department: view.form.detail.department.name.clone(),
+        fields: view.form.definition.fields,
+        slots: view
+            .slots
+            .into_iter()
+            .map(|s| SlotView {
+                file_name: s.attached.as_ref().map(|a| a.file_name.clone()),
+                size: s.attached.as_ref().map(|a| a.size),
+                code: s.code,
+                name: s.name,
+                required: s.required,
+                note: s.note,
+            })
+            .collect(),
+        values,
+        problems: view.problems,
+        saved_at: view.saved_at,
+        lookup,
+        submit_key: super::context::new_device_id(),
+    })
+}
+
+/// What `/verify/{code}` shows.
+#[server(prefix = "/sf", endpoint = "verify")]
+pub async fn get_verification(code: String) -> Result<Verification, AppError> {
+    let state = super::context::state()?;
+    Ok(crate::backend::certificates::verify(&state.db, &state.signer, &code).await?)
+}
+
+/// The counter tablet's page for a case taken in at the counter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterRating {
+    pub case_no: String,
+    pub item_name: String,
+    pub rated: bool,
+}
+
+#[server(prefix = "/sf", endpoint = "counter_rating")]
+pub async fn get_counter_rating(case_no: String, code: String) -> Result<CounterRating, AppError> {
+    let state = super::context::state()?;
+    let client = super::context::client();
+    let app =
+        crate::backend::my_cases::counter_case(&state.db, &case_no, &code, &client, Utc::now())
+            .await
+            .map_err(|e| super::context::fail(e.into()))?;
+    let item_name = crate::backend::catalogue::items::detail(&state.db, &app.item_code)
+        .await?
+        .map(|d| d.guide.name)
+        .unwrap_or_default();
+    Ok(CounterRating {
+        rated: crate::backend::my_cases::counter_rated(&state.db, &app.case_no).await?,
+        case_no: app.case_no,
+        item_name,
+    })
+}
