@@ -184,24 +184,42 @@ fn case_paths() -> Value {
                     "400": error_response("缺少 Idempotency-Key"), "401": error_response("未登录"),
                     "422": error_response("字段有误：detail 为 {字段: 说明}")}
             },
-            "get": {"summary": "本人的办件和草稿", "responses": {"200": {"description": "{applications, drafts}"}, "401": error_response("未登录")}}
+            "get": {
+                "summary": "申请人：本人的办件和草稿；工作人员：本部门的工作队列",
+                "parameters": [
+                    {"name": "queue", "in": "query", "schema": {"type": "string", "enum": ["to_accept", "awaiting_supplement", "under_review", "suspended", "awaiting_decision", "to_conclude", "assisting", "due_soon", "overdue", "all"]}, "description": "工作人员的队列"},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["due", "submitted", "newest"]}},
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 40}, "description": "办件编号、申请人姓名、身份证号或手机号"},
+                    {"name": "mine", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+                ],
+                "responses": {"200": {"description": "申请人：{applications, drafts}；工作人员：{queue, counts, rows, total, page, per_page}"},
+                    "401": error_response("未登录"), "422": error_response("未知的工作队列")}
+            }
         },
         "/api/v1/applications/{case_no}": {"get": {
-            "summary": "一件办件（仅本人）；他人的办件与不存在的一样返回 404",
+            "summary": "一件办件：申请人本人，或主办、协办部门和政务服务大厅的工作人员（工作人员查看记入审计日志）；他人的办件与不存在的一样返回 404",
             "parameters": [case.clone()],
-            "responses": {"200": case_body, "401": error_response("未登录"), "404": error_response("未找到")}
+            "responses": {"200": case_body, "401": error_response("未登录"), "403": error_response("不属于本部门的办件"), "404": error_response("未找到")}
         }},
         "/api/v1/applications/{case_no}/documents/{document}": {"get": {
-            "summary": "办件文书 PDF（目前：receipt.pdf 申请回执）",
-            "parameters": [case.clone(), {"name": "document", "in": "path", "required": true, "schema": {"type": "string", "enum": ["receipt.pdf"]}}],
+            "summary": "办件文书 PDF：申请回执、受理通知书、补正材料告知书、不予受理通知书、延期告知书、特别程序告知书、决定书、电子证照（申请人本人或本部门工作人员）",
+            "parameters": [case.clone(), {"name": "document", "in": "path", "required": true, "schema": {"type": "string", "enum": ["receipt.pdf", "acceptance.pdf", "supplement.pdf", "refusal.pdf", "extension.pdf", "suspension.pdf", "decision.pdf", "certificate.pdf"]}}],
             "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, "404": error_response("未找到")}
         }},
         "/api/v1/applications/{case_no}/actions": {"post": {
             "summary": "办理动作（申请人：withdraw、resubmit；工作人员：按流转表）",
             "parameters": [case.clone()],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action", "version"], "properties": {
-                "action": {"type": "string"}, "version": {"type": "integer"}, "reason": {"type": "string"}}}}}},
-            "responses": {"200": {"description": "{case_no, state, version}"}, "403": error_response("无权进行此动作"),
+                "action": {"type": "string"}, "version": {"type": "integer"}, "reason": {"type": "string", "maxLength": 2000},
+                "legal_basis": {"type": "string", "maxLength": 500},
+                "missing": {"type": "array", "items": {"type": "string"}, "description": "补正：需要补正的材料编码（一次性告知）"},
+                "opinion": {"type": "string", "enum": ["agree", "agree_with_conditions", "disagree"]},
+                "branch": {"type": "string", "description": "协办部门编码"},
+                "delivery": {"type": "string", "enum": ["counter", "mail", "online"]},
+                "tracking_no": {"type": "string", "maxLength": 40},
+                "suspension_kind": {"type": "string"}, "expected_days": {"type": "integer"}, "extension_days": {"type": "integer"}}}}}},
+            "responses": {"200": {"description": "{case_no, state, version}"}, "403": error_response("无权进行此动作（角色、部门或环节不符）"), "422": error_response("缺少理由、依据等"),
                 "404": error_response("未找到"), "409": error_response("办件已被他人处理（版本已变）")}
         }},
         "/api/v1/status/{case_no}": {"get": {
@@ -209,6 +227,11 @@ fn case_paths() -> Value {
             "parameters": [case, {"name": "query_code", "in": "query", "required": true, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "{case_no, item_name, department, state, state_name, timeline, deadlines}"},
                 "404": error_response("办件编号或查询密码不正确"), "429": error_response("查询次数过多")}
+        }},
+        "/api/v1/certificates/{code}": {"get": {
+            "summary": "电子证照核验（无需登录）：valid、revoked 或 invalid（未找到、内容被改动或非本平台签名）",
+            "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "{status, certificate?, revoked_at?, reason?}"}}
         }},
         "/api/v1/ratings": {"post": {
             "summary": "好差评：办结后由申请人评价一次（level 1–5）",

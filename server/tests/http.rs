@@ -932,3 +932,167 @@ async fn the_rest_api_takes_applications_once_and_keeps_them_to_their_owner() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(json(&body)["state"], "withdrawn");
 }
+
+/// The back office over HTTP: another department's clerk gets 403 on the case, its file and its
+/// actions; the hall's clerk sees the staff view (with the actions the table offers), gives a 补正
+/// notice, and a second click with the old version gets 409 with a clear message; the notice PDF
+/// is the applicant's and staff's only; queues come as JSON; the case page renders for staff;
+/// certificate checks answer "invalid" for an unknown code.
+#[tokio::test]
+async fn the_back_office_checks_department_version_and_owner_on_every_door() {
+    let (router, _db) = catalogue_app().await;
+    let citizen1 = session_of(&router, "citizen1").await;
+    let citizen2 = session_of(&router, "citizen2").await;
+    let clerk1 = session_of(&router, "clerk1").await;
+    let clerk2 = session_of(&router, "clerk2").await;
+
+    let (_, _, body) = send(
+        &router,
+        multipart_file("/api/v1/files", &citizen1, "file", "材料.pdf", PDF),
+    )
+    .await;
+    let file_id = json(&body)["id"].as_i64().unwrap();
+    let mut request = json_request(
+        "POST",
+        "/api/v1/applications",
+        &citizen1,
+        serde_json::json!({
+            "item_code": "990100-XK-0013",
+            "form": {"name": "张晓明", "id_number": "990102198005121236", "mobile": "13800000001",
+                     "request": "开设便利店"},
+            "materials": ["m1", "m2", "m3", "m4"].iter()
+                .map(|m| serde_json::json!({"material_code": m, "file_id": file_id}))
+                .collect::<Vec<_>>(),
+        }),
+    );
+    request
+        .headers_mut()
+        .insert("idempotency-key", "backoffice-0001".parse().unwrap());
+    let (status, _, body) = send(&router, request).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let case_no = json(&body)["case_no"].as_str().unwrap().to_string();
+
+    // Another department's clerk: 403 on reading and acting.
+    let (status, _, _) = send(
+        &router,
+        get_as(&format!("/api/v1/applications/{case_no}"), &clerk2),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let accept = |cookie: &str, version: i64| {
+        json_request(
+            "POST",
+            &format!("/api/v1/applications/{case_no}/actions"),
+            cookie,
+            serde_json::json!({"action": "accept", "version": version}),
+        )
+    };
+    let (status, _, body) = send(&router, accept(&clerk2, 1)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // The hall's clerk: the staff view, with the actions the table offers at this state.
+    let (status, _, body) = send(
+        &router,
+        get_as(&format!("/api/v1/applications/{case_no}"), &clerk1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let view = json(&body);
+    let actions: Vec<&str> = view["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["request_supplement", "accept", "refuse_acceptance"]
+    );
+    assert_eq!(view["applicant_id_number"], "990102198005121236");
+    let version = view["version"].as_i64().unwrap();
+    let material_id = view["materials"][0]["id"].as_i64().unwrap();
+
+    // The material: inline for the hall's clerk (framable by this site only), 403 for clerk2.
+    let (status, headers, _) = send(
+        &router,
+        get_as(&format!("/staff/files/{material_id}"), &clerk1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "SAMEORIGIN");
+    let (status, _, _) = send(
+        &router,
+        get_as(&format!("/staff/files/{material_id}"), &clerk2),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // 补正 by the hall's clerk; the same click again with the old version: 409, said plainly.
+    let supplement = json_request(
+        "POST",
+        &format!("/api/v1/applications/{case_no}/actions"),
+        &clerk1,
+        serde_json::json!({"action": "request_supplement", "version": version,
+                           "missing": ["m3"], "reason": "请提供经营布局平面图"}),
+    );
+    let (status, _, body) = send(&router, supplement).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["state"], "awaiting_supplement");
+    let (status, _, body) = send(&router, accept(&clerk1, version)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(json(&body)["message"]
+        .as_str()
+        .unwrap()
+        .contains("已被他人处理"));
+
+    // The 补正 notice: for the applicant and the hall, not for another citizen.
+    let notice = format!("/api/v1/applications/{case_no}/documents/supplement.pdf");
+    let (status, headers, _) = send(&router, get_as(&notice, &citizen1)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/pdf");
+    let (status, _, _) = send(&router, get_as(&notice, &clerk1)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = send(&router, get_as(&notice, &citizen2)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(
+        &router,
+        get_as(
+            &format!("/my/{case_no}/documents/acceptance.pdf"),
+            &citizen1,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not accepted yet: no notice");
+
+    // Queues as JSON for staff.
+    let (status, _, body) = send(
+        &router,
+        get_as("/api/v1/applications?queue=awaiting_supplement", &clerk1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["total"], 1);
+    assert_eq!(json(&body)["rows"][0]["case_no"], case_no.as_str());
+
+    // The case page renders for staff; another department is told it may not.
+    let (status, _, page) =
+        send(&router, get_as(&format!("/staff/cases/{case_no}"), &clerk1)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("食品经营许可") && page.contains("990102198005121236"),
+        "{page:.300}"
+    );
+    assert!(page.contains("请提供经营布局平面图"));
+    let (_, _, page) = send(&router, get_as(&format!("/staff/cases/{case_no}"), &clerk2)).await;
+    assert!(!page.contains("990102198005121236"));
+    assert!(page.contains("无权"), "{page:.300}");
+
+    // Certificates: an unknown code is invalid, on the API and the page.
+    let (status, _, body) = send(&router, get("/api/v1/certificates/NOSUCHCODE")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["status"], "invalid");
+    let (status, _, page) = send(&router, get("/verify/NOSUCHCODE")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("无法核验"), "{page:.300}");
+}

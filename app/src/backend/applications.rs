@@ -383,6 +383,10 @@ pub async fn prepare(
     {
         return Err(ServiceError::NotFound);
     }
+    // A page drawn before someone else acted is told so, whatever it asks for now.
+    if app.version != expected_version {
+        return Err(stale());
+    }
     let from = state_of(&app)?;
     let transition = workflow::check(from, action, &caller.actors).map_err(workflow_error)?;
     let def = definition_of(&app)?;
@@ -401,9 +405,6 @@ pub async fn prepare(
                 action.name_zh()
             )));
         }
-    }
-    if app.version != expected_version {
-        return Err(stale());
     }
     check_input(action, input, &def)?;
     Ok(Prepared {

@@ -13,6 +13,7 @@ use crate::domain::case_read::{
     deadline_label, CaseSummary, CaseView, DeadlineInfo, DraftSummary, MaterialInfo, NextStep,
     TimelineEntry, RATING_LEVELS,
 };
+use crate::domain::casework::{EventData, MissingMaterial};
 use crate::domain::workflow::{self, Action, Actor, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -115,6 +116,12 @@ pub async fn view_for_owner(
     let app = owned(db, user_id, case_no).await?;
     let mut view = view(db, cal, app.clone(), today).await?;
     view.query_code = Some(app.query_code);
+    let events = application_event::Entity::find()
+        .filter(application_event::Column::ApplicationId.eq(app.id))
+        .order_by_asc(application_event::Column::Id)
+        .all(db)
+        .await?;
+    view.documents = super::casework::notices_of(&events);
     Ok(view)
 }
 
@@ -226,7 +233,7 @@ async fn view(
             })
         })
         .collect();
-    let materials = application_material::Entity::find()
+    let materials: Vec<MaterialInfo> = application_material::Entity::find()
         .filter(application_material::Column::ApplicationId.eq(app.id))
         .order_by_asc(application_material::Column::Id)
         .all(db)
@@ -248,14 +255,29 @@ async fn view(
         .map(|r| r.level);
     let state = State::from_code(&app.state);
     let next = match state {
-        Some(State::AwaitingSupplement) => NextStep::Supplement {
-            notice: events
+        Some(State::AwaitingSupplement) => {
+            let event = events
                 .iter()
                 .rev()
-                .find(|e| e.action == Action::RequestSupplement.code())
-                .map(|e| e.detail.clone())
-                .unwrap_or_default(),
-        },
+                .find(|e| e.action == Action::RequestSupplement.code());
+            let mut listed: Vec<MissingMaterial> = event
+                .and_then(|e| e.data.as_deref())
+                .and_then(|d| serde_json::from_str::<EventData>(d).ok())
+                .map(|d| d.missing)
+                .unwrap_or_default();
+            for m in &materials {
+                if !listed.iter().any(|x| x.code == m.code) {
+                    listed.push(MissingMaterial {
+                        code: m.code.clone(),
+                        name: m.name.clone(),
+                    });
+                }
+            }
+            NextStep::Supplement {
+                notice: event.map(|e| e.detail.clone()).unwrap_or_default(),
+                materials: listed,
+            }
+        }
         Some(State::Concluded | State::Delivered) if rating.is_none() => NextStep::Rate,
         Some(State::NotAccepted | State::Withdrawn | State::Concluded | State::Delivered) => {
             NextStep::Done
@@ -281,6 +303,7 @@ async fn view(
         can_withdraw,
         rating,
         query_code: None,
+        documents: Vec::new(),
     })
 }
 

@@ -17,7 +17,7 @@ use crate::backend::state::Environment;
 use crate::domain::application_form::Values;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::case_read::NextStep;
-use crate::domain::casework::Desk;
+use crate::domain::casework::{Desk, MissingMaterial};
 use crate::domain::registration::RegistrationForm;
 use crate::domain::role::Role;
 use crate::domain::workflow::{Action, Actor};
@@ -431,7 +431,11 @@ async fn draft_submit_supplement_resubmit_with_notifications_and_owner_checks() 
         assert_eq!(
             view.next,
             NextStep::Supplement {
-                notice: "身份证复印件不清晰，请重新上传正反面扫描件".into()
+                notice: "身份证复印件不清晰，请重新上传正反面扫描件".into(),
+                materials: vec![MissingMaterial {
+                    code: "m1".into(),
+                    name: "机动车驾驶人身份证明".into()
+                }],
             }
         );
         assert!(

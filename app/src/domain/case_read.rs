@@ -66,7 +66,11 @@ pub enum NextStep {
     /// Nothing: the department is working on it.
     Wait,
     /// 补正: the notice's text; upload the listed materials, then resubmit.
-    Supplement { notice: String },
+    /// `materials`: what the notice lists, then what was handed in before (to replace a scan).
+    Supplement {
+        notice: String,
+        materials: Vec<super::casework::MissingMaterial>,
+    },
     /// Concluded and not yet rated.
     Rate,
     /// Over (refused, withdrawn, rated …).
@@ -93,6 +97,9 @@ pub struct CaseView {
     pub rating: Option<i32>,
     /// The query code: only in the owner's view (the public lookup already knows it).
     pub query_code: Option<String>,
+    /// 文书 the applicant may download (the owner's view only).
+    #[serde(default)]
+    pub documents: Vec<super::casework::NoticeKind>,
 }
 
 /// 好差评 levels, best first, as the applicant chooses them.

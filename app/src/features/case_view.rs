@@ -55,6 +55,16 @@ pub fn CaseDetails(case: CaseView) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </section>
+        {(!case.documents.is_empty()).then(|| view! {
+            <section class="case-section">
+                <h2>{t!(i18n, cs_documents)}</h2>
+                <ul class="doc-list">
+                    {case.documents.iter().map(|k| view! {
+                        <li><a href=format!("/my/{}/documents/{}.pdf", case.case_no, k.code()) target="_blank" rel="noopener">{k.name_zh()}" (PDF)"</a></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         {(!case.materials.is_empty()).then(|| view! {
             <section class="case-section">
                 <h2>{t!(i18n, cs_materials)}</h2>

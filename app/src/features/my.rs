@@ -224,14 +224,10 @@ fn CaseScreen(
 fn NextStepBox(case: CaseView, rate: ServerAction<Rate>) -> impl IntoView {
     let i18n = use_i18n();
     match case.next.clone() {
-        NextStep::Supplement { notice } => {
+        NextStep::Supplement { notice, materials } => {
             let action = format!("/my/{}/supplement", case.case_no);
-            let mut codes: Vec<(String, String)> = Vec::new();
-            for m in &case.materials {
-                if !codes.iter().any(|(c, _)| *c == m.code) {
-                    codes.push((m.code.clone(), m.name.clone()));
-                }
-            }
+            let codes: Vec<(String, String)> =
+                materials.into_iter().map(|m| (m.code, m.name)).collect();
             view! {
                 <section class="next-step next-step-action">
                     <h2>{t!(i18n, my_supplement)}</h2>
