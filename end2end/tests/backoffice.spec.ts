@@ -111,7 +111,7 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   await citizen.goto(`/my/${caseNo}`);
   await waitForHydration(citizen);
   await expect(citizen.locator('.supplement-notice')).toContainText('主要设备设施');
-  await expect(citizen.getByRole('link', { name: /补正材料告知书/ })).toBeVisible();
+  await expect(citizen.getByRole('link', { name: '补正材料告知书 (PDF)' })).toBeVisible();
   await citizen.setInputFiles('#s-m3', { name: '布局图.pdf', mimeType: 'application/pdf', buffer: PDF });
   await citizen.setInputFiles('#s-m4', { name: '制度目录.pdf', mimeType: 'application/pdf', buffer: PDF });
   await citizen.getByRole('button', { name: '上传并重新提交' }).click();
@@ -186,9 +186,11 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   // The applicant has every notice and the certificate online.
   await citizen.goto(`/my/${caseNo}`);
   await waitForHydration(citizen);
-  for (const name of ['申请回执', '补正材料告知书', '受理通知书', '行政许可决定书', '电子证照']) {
-    await expect(citizen.getByRole('link', { name: new RegExp(name) })).toBeVisible();
+  for (const name of ['补正材料告知书', '受理通知书', '行政许可决定书', '电子证照']) {
+    await expect(citizen.getByRole('link', { name: `${name} (PDF)` })).toBeVisible();
   }
+  await expect(citizen.getByRole('link', { name: '下载申请回执（PDF）' })).toBeVisible();
+  await citizen.screenshot({ path: `${SCREENS}/my-case-documents-desktop.png`, fullPage: true });
 
   // The case page in the four ways it is seen.
   for (const mode of MODES) {

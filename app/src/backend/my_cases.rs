@@ -121,7 +121,11 @@ pub async fn view_for_owner(
         .order_by_asc(application_event::Column::Id)
         .all(db)
         .await?;
-    view.documents = super::casework::notices_of(&events);
+    // The receipt has its own button on the page.
+    view.documents = super::casework::notices_of(&events)
+        .into_iter()
+        .filter(|k| *k != crate::domain::casework::NoticeKind::Receipt)
+        .collect();
     Ok(view)
 }
 

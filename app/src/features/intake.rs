@@ -3,7 +3,10 @@
 //! materials and submits. Every post saves the clerk's draft of the item, so nothing typed or
 //! scanned is lost on a mistake; each problem is shown at its field.
 
-use crate::api::casework::{get_intake_form, get_intake_items, IntakeView, LookupResult};
+use crate::api::casework::{
+    get_intake_form, get_intake_items, IntakeItem, IntakeView, LookupResult,
+};
+use crate::api::error::AppError;
 use crate::domain::role::StaffSection;
 use crate::features::apply::{Field, MaterialSlot};
 use crate::features::staff::StaffFrame;
@@ -13,18 +16,22 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// `/staff/intake`: choose the item.
 #[component]
 pub fn IntakePickPage() -> impl IntoView {
+    // Made here, outside the frame's async children: see `staff_desk::QueueDesk`.
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let items = Resource::new(move || q.get(), |q| get_intake_items(Some(q)));
     view! {
         <StaffFrame section=StaffSection::Intake title="窗口收件".to_string()>
-            <IntakePick/>
+            <IntakePick q=q items=items/>
         </StaffFrame>
     }
 }
 
 #[component]
-fn IntakePick() -> impl IntoView {
-    let query = use_query_map();
-    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let items = Resource::new(move || q.get(), |q| get_intake_items(Some(q)));
+fn IntakePick(
+    q: Memo<String>,
+    items: Resource<Result<Vec<IntakeItem>, AppError>>,
+) -> impl IntoView {
     view! {
         <div class="intake">
             <h1>"窗口收件"</h1>
@@ -64,15 +71,7 @@ fn IntakePick() -> impl IntoView {
 /// `/staff/intake/{code}`: the form for the person at the counter.
 #[component]
 pub fn IntakeFormPage() -> impl IntoView {
-    view! {
-        <StaffFrame section=StaffSection::Intake title="窗口收件".to_string()>
-            <IntakeLoader/>
-        </StaffFrame>
-    }
-}
-
-#[component]
-fn IntakeLoader() -> impl IntoView {
+    // Made here, outside the frame's async children: see `staff_desk::QueueDesk`.
     let params = use_params_map();
     let query = use_query_map();
     let asked = Memo::new(move |_| {
@@ -89,6 +88,17 @@ fn IntakeLoader() -> impl IntoView {
         move || asked.get(),
         |(code, lookup, ..)| get_intake_form(code, lookup),
     );
+    view! {
+        <StaffFrame section=StaffSection::Intake title="窗口收件".to_string()>
+            <IntakeLoader asked=asked form=form/>
+        </StaffFrame>
+    }
+}
+
+type Asked = (String, Option<String>, bool, bool, Option<String>);
+
+#[component]
+fn IntakeLoader(asked: Memo<Asked>, form: Resource<Result<IntakeView, AppError>>) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || {

@@ -6,6 +6,7 @@
 use super::case_view::{local_time, StateBadge};
 use super::staff_desk::badge;
 use crate::api::casework::get_staff_case;
+use crate::api::error::AppError;
 use crate::domain::casework::{
     DeliveryMethod, NoticeKind, OfferedAction, Opinion, StaffCaseView, SUSPENSION_KINDS,
 };
@@ -18,15 +19,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn StaffCasePage() -> impl IntoView {
-    view! {
-        <StaffFrame section=StaffSection::Desk title="办件详情".to_string()>
-            <CaseLoader/>
-        </StaffFrame>
-    }
-}
-
-#[component]
-fn CaseLoader() -> impl IntoView {
+    // Made here, outside the frame's async children: see `staff_desk::QueueDesk`.
     let params = use_params_map();
     let query = use_query_map();
     let case_no = Memo::new(move |_| params.read().get("case_no").unwrap_or_default());
@@ -40,6 +33,20 @@ fn CaseLoader() -> impl IntoView {
     );
     #[cfg(feature = "hydrate")]
     super::staff_keys::case_keys();
+    view! {
+        <StaffFrame section=StaffSection::Desk title="办件详情".to_string()>
+            <CaseLoader case=case flash=flash/>
+        </StaffFrame>
+    }
+}
+
+type Flash = (Option<String>, Option<String>);
+
+#[component]
+fn CaseLoader(
+    case: Resource<Result<StaffCaseView, AppError>>,
+    flash: Memo<Flash>,
+) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || {

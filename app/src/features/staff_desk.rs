@@ -4,6 +4,7 @@
 //! Keyboard first: `/` searches, `j`/`k` move through the rows, Enter opens, digits switch queues.
 
 use crate::api::casework::get_queue;
+use crate::api::error::AppError;
 use crate::domain::card::Card;
 use crate::domain::casework::{Queue, QueuePage, Sort};
 use crate::domain::role::StaffSection;
@@ -37,15 +38,8 @@ pub fn QueueDesk(section: StaffSection) -> impl IntoView {
         StaffSection::Extensions => "延期审批",
         _ => "工作台",
     };
-    view! {
-        <StaffFrame section=section title=title.to_string()>
-            <QueueView section=section/>
-        </StaffFrame>
-    }
-}
-
-#[component]
-fn QueueView(section: StaffSection) -> impl IntoView {
+    // The page's resource is made here, outside the frame's async children, so that it belongs to
+    // the page's reactive owner (and reaches the server context) however the frame resolves.
     let query = use_query_map();
     let path = use_location().pathname.get_untracked();
     let default_queue = match section {
@@ -70,6 +64,15 @@ fn QueueView(section: StaffSection) -> impl IntoView {
     );
     #[cfg(feature = "hydrate")]
     super::staff_keys::queue_keys();
+    view! {
+        <StaffFrame section=section title=title.to_string()>
+            <QueueView page=page path=path.clone()/>
+        </StaffFrame>
+    }
+}
+
+#[component]
+fn QueueView(page: Resource<Result<QueuePage, AppError>>, path: String) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="loading">"正在加载…"</p> }>
             {move || {
