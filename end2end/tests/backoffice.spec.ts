@@ -31,6 +31,7 @@ async function openAction(page: Page, name: string) {
   const panel = page.locator('.action-panel').filter({
     has: page.locator('summary', { hasText: new RegExp(`^\\d?\\s*${name}$`) }),
   });
+  await waitForHydration(page);
   const key = await panel.getAttribute('data-key');
   await page.locator('body').click({ position: { x: 1, y: 1 } });
   await page.keyboard.press(key!);
@@ -201,8 +202,12 @@ test('a walk-in case goes from the counter through supplement, review and grant 
     const page = await context.newPage();
     await loginAs(page, 'clerk1');
     await openCase(page, caseNo);
-    await expectNoHorizontalScroll(page);
     await page.screenshot({ path: `${SCREENS}/staff-case-${mode.name}.png`, fullPage: true });
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => !e.closest('.table-scroll') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .slice(0, 5).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`));
+    expect(wide, mode.name).toEqual([]);
+    await expectNoHorizontalScroll(page);
     await context.close();
   }
 });

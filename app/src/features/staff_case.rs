@@ -141,7 +141,7 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
             {error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <div class="case-columns">
                 <div class="case-main">
-                    <section class="case-card">
+                    <section class="sc-card">
                         <h2>"申请人"</h2>
                         <dl class="kv">
                             <dt>"姓名 / 名称"</dt><dd>{case.applicant_name.clone()}</dd>
@@ -151,17 +151,17 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
                         </dl>
                         <p class="hint">"本页含个人信息，查看已记入审计日志。"</p>
                     </section>
-                    <section class="case-card">
+                    <section class="sc-card">
                         <h2>"申请表"</h2>
                         <dl class="kv">
                             {case.form.iter().map(|f| view! { <dt>{f.label.clone()}</dt><dd class="pre">{f.value.clone()}</dd> }).collect_view()}
                         </dl>
                     </section>
-                    <section class="case-card" id="materials" tabindex="-1">
+                    <section class="sc-card" id="materials" tabindex="-1">
                         <h2>"申请材料"</h2>
                         <MaterialList case=case.clone()/>
                     </section>
-                    <section class="case-card">
+                    <section class="sc-card">
                         <h2>"办理过程"</h2>
                         <div class="table-scroll">
                             <table class="history-table">
@@ -182,7 +182,7 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
                     </section>
                 </div>
                 <aside class="case-side">
-                    <section class="case-card case-actions">
+                    <section class="sc-card case-actions">
                         <h2>"办理"</h2>
                         {if no_actions {
                             view! { <p class="muted">"当前没有您可以办理的操作。"</p> }.into_any()
@@ -190,7 +190,7 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
                             view! { <div>{actions}</div> }.into_any()
                         }}
                     </section>
-                    <section class="case-card">
+                    <section class="sc-card">
                         <h2>"办理时限"</h2>
                         <ul class="deadline-list">
                             {case.deadlines.iter().map(|d| {
@@ -220,7 +220,7 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
                         </ul>
                     </section>
                     {(!case.branches.is_empty()).then(|| view! {
-                        <section class="case-card">
+                        <section class="sc-card">
                             <h2>"并联审批"</h2>
                             <ul class="branch-list">
                                 {case.branches.iter().map(|b| view! {
@@ -232,7 +232,7 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
                             </ul>
                         </section>
                     })}
-                    <section class="case-card">
+                    <section class="sc-card">
                         <h2>"文书"</h2>
                         <ul class="doc-list">
                             {docs.into_iter().map(|(name, href)| view! {
