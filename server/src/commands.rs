@@ -298,8 +298,6 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         )));
     }
     let conn = open_database(&settings).await?;
-    let signer = Signer::load_or_create(&settings.signing_key, settings.environment)
-        .map_err(|e| CliError(e.to_string()))?;
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| {
@@ -314,6 +312,9 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
             };
             CliError(format!("无法监听 {}：{hint}", settings.addr))
         })?;
+    // After the port is ours: a server that cannot start makes no key.
+    let signer = Signer::load_or_create(&settings.signing_key, settings.environment)
+        .map_err(|e| CliError(e.to_string()))?;
     let state = AppState {
         db: conn,
         site: Arc::new(settings.site.clone()),

@@ -952,6 +952,10 @@ async fn the_back_office_checks_department_version_and_owner_on_every_door() {
     )
     .await;
     let file_id = json(&body)["id"].as_i64().unwrap();
+    let materials: Vec<serde_json::Value> = ["m1", "m2", "m3", "m4"]
+        .iter()
+        .map(|m| serde_json::json!({"material_code": m, "file_id": file_id}))
+        .collect();
     let mut request = json_request(
         "POST",
         "/api/v1/applications",
@@ -960,9 +964,7 @@ async fn the_back_office_checks_department_version_and_owner_on_every_door() {
             "item_code": "990100-XK-0013",
             "form": {"name": "张晓明", "id_number": "990102198005121236", "mobile": "13800000001",
                      "request": "开设便利店"},
-            "materials": ["m1", "m2", "m3", "m4"].iter()
-                .map(|m| serde_json::json!({"material_code": m, "file_id": file_id}))
-                .collect::<Vec<_>>(),
+            "materials": materials,
         }),
     );
     request

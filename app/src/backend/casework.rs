@@ -661,6 +661,14 @@ pub async fn view(
         None => None,
     };
     let (id_number, mobile) = applicant_identity(db, &app).await?;
+    // The step means something only while the case is being reviewed.
+    let current_step = matches!(
+        State::from_code(&app.state),
+        Some(State::UnderReview | State::Suspended)
+    )
+    .then(|| app.current_step.as_deref())
+    .flatten()
+    .and_then(|c| step_names.get(c).map(|n| n.to_string()));
     Ok(StaffCaseView {
         actions: offered(caller, &app, &def, &open_branches),
         item_name: detail.map(|d| d.guide.name.clone()).unwrap_or_default(),
@@ -676,10 +684,8 @@ pub async fn view(
         item_code: app.item_code,
         state: app.state,
         version: app.version,
-        current_step: app
-            .current_step
-            .as_deref()
-            .and_then(|c| step_names.get(c).map(|n| n.to_string())),
+        // The step means something only while the case is being reviewed.
+        current_step,
         channel: app.channel,
         applicant_name: app.applicant_name,
         submitted_at: app.created_at,

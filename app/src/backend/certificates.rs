@@ -272,3 +272,42 @@ pub async fn revoke(
     txn.commit().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_development_key_is_made_once_and_production_needs_one() {
+        let dir = std::env::temp_dir().join(format!("yizhan-key-{}", std::process::id()));
+        let path = dir.join("keys/certificate-ed25519.p8");
+        let _ = std::fs::remove_dir_all(&dir);
+        let missing = Signer::load_or_create(&path, Environment::Production);
+        assert!(
+            matches!(missing, Err(ServiceError::Invalid(m)) if m.contains("YIZHAN_SIGNING_KEY"))
+        );
+        let made = Signer::load_or_create(&path, Environment::Development).unwrap();
+        let again = Signer::load_or_create(&path, Environment::Production).unwrap();
+        assert_eq!(made.key_id, again.key_id, "the key file is reused");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "readable by the owner only");
+        }
+        std::fs::write(&path, b"not a key").unwrap();
+        assert!(Signer::load_or_create(&path, Environment::Development).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_signature_covers_every_byte_of_the_content() {
+        let (signer, _) = Signer::generate().unwrap();
+        let sig = signer.sign("{\"holder\":\"张晓明\"}");
+        assert!(signer.verifies("{\"holder\":\"张晓明\"}", &sig));
+        assert!(!signer.verifies("{\"holder\":\"张晓亮\"}", &sig));
+        assert!(!signer.verifies("{\"holder\":\"张晓明\"}", "not base64!"));
+        let (other, _) = Signer::generate().unwrap();
+        assert!(!other.verifies("{\"holder\":\"张晓明\"}", &sig));
+    }
+}
