@@ -31,12 +31,13 @@ test-e2e:
 	cargo leptos build
 	cd end2end && E2E_ADDR=$(E2E_ADDR) npx playwright test
 
-## make bench: the benchmarks of DESIGN.md §6 (so far: the clock scan, the catalogue, applications), as tables
+## make bench: the benchmarks of DESIGN.md §6 (so far: the clock scan, the catalogue, applications, documents), as tables
 bench:
 	scripts/setup.sh build
 	cargo bench -p yizhan --bench clock_scan
 	cargo bench -p yizhan --bench catalogue
 	cargo bench -p yizhan --bench applications
+	cargo bench -p yizhan --bench documents
 
 lint:
 	cargo fmt --all -- --check

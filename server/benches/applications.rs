@@ -155,6 +155,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             user_id: Some(user.id),
             name: user.username,
             actors: vec![Actor::Applicant],
+            desk: Default::default(),
         });
     }
 

@@ -48,6 +48,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             created_at: Set(now),
             updated_at: Set(now),
             query_code: Set("00000000".into()),
+            department_code: Set("scjg".into()),
+            current_role: Set(None),
+            assignee_id: Set(None),
+            applicant_id_number: Set(None),
+            applicant_mobile: Set(None),
+            channel: Set("online".into()),
         });
         application::Entity::insert_many(apps)
             .exec_without_returning(&txn)

@@ -61,7 +61,7 @@ pub async fn get_staff_case(case_no: String) -> Result<StaffCaseView, AppError> 
     let cal = crate::backend::calendar::load(&state.db).await?;
     let client = super::context::client();
     let now = Utc::now();
-    Ok(crate::backend::casework::view(
+    crate::backend::casework::view(
         &state.db,
         &cal,
         &Caller::of(&account),
@@ -71,7 +71,7 @@ pub async fn get_staff_case(case_no: String) -> Result<StaffCaseView, AppError> 
         now,
     )
     .await
-    .map_err(|e| super::context::fail(e.into()))?)
+    .map_err(|e| super::context::fail(e.into()))
 }
 
 /// An item the counter takes in for.

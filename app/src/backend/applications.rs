@@ -516,7 +516,7 @@ fn describe(action: Action, input: &ActionInput) -> (String, Option<String>) {
     if let Some(opinion) = input.opinion {
         text.push_str(opinion.name_zh());
         if !reason.is_empty() {
-            text.push_str("：");
+            text.push('：');
         }
     }
     if let Some(method) = input.delivery {

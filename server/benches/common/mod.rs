@@ -1,4 +1,6 @@
 //! Table helpers shared by the benchmarks: percentiles of latency samples, printed as Markdown rows.
+//! Each bench uses part of them.
+#![allow(dead_code)]
 
 use std::time::Duration;
 
