@@ -8,7 +8,7 @@ use app::backend::drafts::{self, DraftInput, PostedFile};
 use app::backend::files::LocalFiles;
 use app::backend::state::{AppState, Environment};
 use app::backend::users::{self, Identity, NewUser};
-use app::backend::{calendar, db, demo, demo_catalogue, my_cases};
+use app::backend::{calendar, demo, demo_catalogue, my_cases};
 use app::domain::account::AccountKind;
 use app::domain::application_form::Values;
 use app::domain::role::Role;
@@ -47,14 +47,7 @@ fn id_number(i: usize) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("applications.db");
-    for suffix in ["", "-wal", "-shm"] {
-        std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
-    }
-    let conn = db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
-    db::migrate(&conn).await?;
+    let (conn, dir) = common::fresh_database("applications").await?;
     let now = chrono::Utc::now();
     let today = app::domain::time::local_date(now);
     let files = LocalFiles::new(dir.join("files"));

@@ -5,7 +5,7 @@
 use app::backend::catalogue::{items, search, Editor};
 use app::backend::files::LocalFiles;
 use app::backend::state::{AppState, Environment};
-use app::backend::{db, demo, demo_catalogue};
+use app::backend::{demo, demo_catalogue};
 use app::domain::search::{SearchInput, SearchQuery};
 use app::domain::site::SiteInfo;
 use axum::body::Body;
@@ -69,14 +69,7 @@ async fn fetch(router: &axum::Router, path: &str) -> Duration {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("catalogue.db");
-    for suffix in ["", "-wal", "-shm"] {
-        std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
-    }
-    let conn = db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
-    db::migrate(&conn).await?;
+    let (conn, dir) = common::fresh_database("catalogue").await?;
     let now = chrono::Utc::now();
     let files = LocalFiles::new(dir.join("files"));
 

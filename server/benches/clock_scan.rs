@@ -2,7 +2,7 @@
 //! Run with `make bench`; prints a table. Not a test: it asserts nothing about time.
 
 use app::backend::entities::{application, clock};
-use app::backend::{db, scheduler};
+use app::backend::scheduler;
 use app::domain::calendar::WorkCalendar;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, Set, Statement, TransactionTrait};
@@ -18,16 +18,11 @@ fn date(s: &str) -> NaiveDate {
     s.parse().expect("valid date")
 }
 
+mod common;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("clock-scan.db");
-    for suffix in ["", "-wal", "-shm"] {
-        std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
-    }
-    let conn = db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
-    db::migrate(&conn).await?;
+    let (conn, _) = common::fresh_database("clock-scan").await?;
     let today = date("2026-06-01");
     let now = Utc::now();
 

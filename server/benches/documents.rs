@@ -11,7 +11,7 @@ use app::backend::documents::{self, Links};
 use app::backend::files::LocalFiles;
 use app::backend::state::Environment;
 use app::backend::throttle::Client;
-use app::backend::{auth, calendar, db, demo, demo_catalogue, uploads};
+use app::backend::{auth, calendar, demo, demo_catalogue, uploads};
 use app::domain::casework::{MissingMaterial, NoticeKind};
 use app::domain::site::SiteInfo;
 use app::domain::workflow::Action;
@@ -25,14 +25,7 @@ const RUNS: usize = 50;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join("documents.db");
-    for suffix in ["", "-wal", "-shm"] {
-        std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
-    }
-    let conn = db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
-    db::migrate(&conn).await?;
+    let (conn, dir) = common::fresh_database("documents").await?;
     let now = chrono::Utc::now();
     let today = app::domain::time::local_date(now);
     let files = LocalFiles::new(dir.join("files"));

@@ -102,6 +102,40 @@ pub(crate) fn field<'a>(posted: &'a Posted, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// A draft's fields (`f.{key}`), files (`file.{material}`) and detachments from a post; a file
+/// over the limit is kept as a problem at its material. `check_all` checks every field.
+pub(crate) fn draft_input(posted: &mut Posted, check_all: bool) -> DraftInput {
+    let mut input = DraftInput {
+        check_all,
+        ..DraftInput::default()
+    };
+    for (name, value) in &posted.fields {
+        if let Some(key) = name.strip_prefix("f.") {
+            input.values.insert(key.to_string(), value.clone());
+        } else if name == "detach" {
+            input.detach.push(value.clone());
+        }
+    }
+    // The files move into the draft: a post may carry 100 MB.
+    for (name, file_name, bytes) in std::mem::take(&mut posted.files) {
+        let Some(code) = name.strip_prefix("file.") else {
+            continue;
+        };
+        match bytes {
+            Ok(bytes) if bytes.is_empty() => {}
+            Ok(bytes) => input.files.push(PostedFile {
+                material_code: code.to_string(),
+                file_name,
+                bytes,
+            }),
+            Err(size) => input
+                .rejected
+                .push((code.to_string(), uploads::too_large(size))),
+        }
+    }
+    input
+}
+
 pub(crate) fn login_redirect(next: &str) -> Response {
     Redirect::to(&format!("/login?next={}", encode_component(next))).into_response()
 }
@@ -118,35 +152,9 @@ async fn save_draft(
         Err(e) if wants_json(&headers) => return e.into_response(),
         Err(_) => return login_redirect(&back),
     };
-    let posted = read(multipart).await;
-    let mut input = DraftInput {
-        check_all: field(&posted, "intent") == Some("review"),
-        ..DraftInput::default()
-    };
-    for (name, value) in &posted.fields {
-        if let Some(key) = name.strip_prefix("f.") {
-            input.values.insert(key.to_string(), value.clone());
-        } else if name == "detach" {
-            input.detach.push(value.clone());
-        }
-    }
-    for (name, file_name, bytes) in posted.files {
-        let Some(code) = name.strip_prefix("file.") else {
-            continue;
-        };
-        match bytes {
-            Ok(bytes) if bytes.is_empty() => {}
-            Ok(bytes) => input.files.push(PostedFile {
-                material_code: code.to_string(),
-                file_name,
-                bytes,
-            }),
-            Err(size) => input
-                .rejected
-                .push((code.to_string(), uploads::too_large(size))),
-        }
-    }
-    let review = input.check_all;
+    let mut posted = read(multipart).await;
+    let review = field(&posted, "intent") == Some("review");
+    let input = draft_input(&mut posted, review);
     let saved = drafts::save(
         &state.db,
         state.files.as_ref(),

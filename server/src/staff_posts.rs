@@ -6,13 +6,13 @@
 
 use crate::api_cases::Requester;
 use crate::api_v1::{content_disposition, require_account, ApiError};
-use crate::apply_posts::{field, login_redirect, read, today, Posted};
+use crate::apply_posts::{draft_input, field, login_redirect, read, today, Posted};
 use app::backend::applications::{ActionInput, Caller, NewSuspension};
 use app::backend::documents::{self, Links};
-use app::backend::drafts::{self, DraftInput, PostedFile};
+use app::backend::drafts;
 use app::backend::error::ServiceError;
 use app::backend::state::AppState;
-use app::backend::{calendar, casework, my_cases, uploads};
+use app::backend::{calendar, casework, my_cases};
 use app::domain::casework::{DeliveryMethod, NoticeKind, Opinion};
 use app::domain::workflow::Action;
 use app::layouts::prefs::encode_component;
@@ -242,36 +242,10 @@ async fn intake(
     if !caller.roles().contains(&app::domain::role::Role::Clerk) {
         return back_to(&back, "error", "只有窗口人员可以收件");
     }
-    let posted = read(multipart).await;
+    let mut posted = read(multipart).await;
     let submit = field(&posted, "intent") == Some("submit");
     // On submit every field is checked, so the draft holds each problem at its field.
-    let mut input = DraftInput {
-        check_all: submit,
-        ..DraftInput::default()
-    };
-    for (name, value) in &posted.fields {
-        if let Some(key) = name.strip_prefix("f.") {
-            input.values.insert(key.to_string(), value.clone());
-        } else if name == "detach" {
-            input.detach.push(value.clone());
-        }
-    }
-    for (name, file_name, bytes) in posted.files.iter().cloned() {
-        let Some(material) = name.strip_prefix("file.") else {
-            continue;
-        };
-        match bytes {
-            Ok(bytes) if bytes.is_empty() => {}
-            Ok(bytes) => input.files.push(PostedFile {
-                material_code: material.to_string(),
-                file_name,
-                bytes,
-            }),
-            Err(size) => input
-                .rejected
-                .push((material.to_string(), uploads::too_large(size))),
-        }
-    }
+    let input = draft_input(&mut posted, submit);
     let saved = drafts::save(
         &state.db,
         state.files.as_ref(),

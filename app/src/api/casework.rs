@@ -180,18 +180,7 @@ pub async fn get_intake_form(
         item_name: view.form.detail.guide.name.clone(),
         department: view.form.detail.department.name.clone(),
         fields: view.form.definition.fields,
-        slots: view
-            .slots
-            .into_iter()
-            .map(|s| SlotView {
-                file_name: s.attached.as_ref().map(|a| a.file_name.clone()),
-                size: s.attached.as_ref().map(|a| a.size),
-                code: s.code,
-                name: s.name,
-                required: s.required,
-                note: s.note,
-            })
-            .collect(),
+        slots: view.slots.into_iter().map(SlotView::from).collect(),
         values,
         problems: view.problems,
         saved_at: view.saved_at,

@@ -21,6 +21,20 @@ pub struct SlotView {
     pub size: Option<i64>,
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::backend::drafts::Slot> for SlotView {
+    fn from(s: crate::backend::drafts::Slot) -> SlotView {
+        SlotView {
+            file_name: s.attached.as_ref().map(|a| a.file_name.clone()),
+            size: s.attached.as_ref().map(|a| a.size),
+            code: s.code,
+            name: s.name,
+            required: s.required,
+            note: s.note,
+        }
+    }
+}
+
 /// Everything the apply page draws.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApplyView {
@@ -127,18 +141,7 @@ pub async fn get_apply_form(item_code: String) -> Result<ApplyPage, AppError> {
         department: view.form.detail.department.name.clone(),
         promised_limit: view.form.detail.guide.promised_limit,
         fields: view.form.definition.fields,
-        slots: view
-            .slots
-            .into_iter()
-            .map(|s| SlotView {
-                file_name: s.attached.as_ref().map(|a| a.file_name.clone()),
-                size: s.attached.as_ref().map(|a| a.size),
-                code: s.code,
-                name: s.name,
-                required: s.required,
-                note: s.note,
-            })
-            .collect(),
+        slots: view.slots.into_iter().map(SlotView::from).collect(),
         values: view.values,
         problems: view.problems,
         saved_at: view.saved_at,

@@ -22,3 +22,18 @@ pub fn row(name: &str, mut samples: Vec<Duration>) {
         ms(percentile(&samples, 0.99))
     );
 }
+
+/// `target/bench/{name}.db`, new and migrated, and the directory (for the bench's files).
+pub async fn fresh_database(
+    name: &str,
+) -> Result<(sea_orm::DatabaseConnection, std::path::PathBuf), Box<dyn std::error::Error>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{name}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", path.display())).ok();
+    }
+    let conn = app::backend::db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await?;
+    app::backend::db::migrate(&conn).await?;
+    Ok((conn, dir))
+}
