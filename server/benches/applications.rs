@@ -149,6 +149,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             name: user.username,
             actors: vec![Actor::Applicant],
             desk: Default::default(),
+            address: None,
         });
     }
 

@@ -463,6 +463,7 @@ struct ActionBody {
 async fn action(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Requester(client): Requester,
     Path(case_no): Path<String>,
     Json(body): Json<ActionBody>,
 ) -> ApiResult<Response> {
@@ -474,7 +475,7 @@ async fn action(
             "未知的办理动作",
         )
     })?;
-    let caller = Caller::of(&account);
+    let caller = Caller::of(&account).at(client.address);
     let app = if caller.is_staff() {
         act_as_staff(&state, &caller, &case_no, action, body.version, body.fields).await?
     } else {

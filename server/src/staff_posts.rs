@@ -29,6 +29,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/cases/{case_no}/act", post(act))
         .route("/staff/cases/{case_no}/claim", post(claim))
+        .route("/staff/cases/{case_no}/assign", post(assign))
+        .route("/staff/cases/{case_no}/revoke", post(revoke))
         .route("/staff/intake/{code}", post(intake))
         .route("/staff/files/{material_id}", get(material))
         .route("/staff/cases/{case_no}/documents/{file}", get(document))
@@ -172,6 +174,7 @@ pub async fn act_as_staff(
 async fn act(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Requester(client): Requester,
     Path(case_no): Path<String>,
     multipart: Multipart,
 ) -> Response {
@@ -186,7 +189,7 @@ async fn act(
     let (Some(action), Some(version)) = (action, version) else {
         return back_to(&back, "error", "请求不完整，请刷新页面后重试");
     };
-    let caller = Caller::of(&account);
+    let caller = Caller::of(&account).at(client.address);
     match act_as_staff(
         &state,
         &caller,
@@ -225,11 +228,77 @@ async fn claim(
     }
 }
 
+#[derive(serde::Deserialize)]
+struct AssignForm {
+    username: String,
+}
+
+/// 分派: a head gives the case to someone of the department.
+async fn assign(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<AssignForm>,
+) -> Response {
+    let back = format!("/staff/cases/{}", encode_component(&case_no));
+    let account = match require_account(&state, &headers).await {
+        Ok(a) => a,
+        Err(_) => return login_redirect(&back),
+    };
+    let caller = Caller::of(&account);
+    match casework::assign(
+        &state.db,
+        &caller,
+        &case_no,
+        &form.username,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => back_to(&back, "done", "assign"),
+        Err(e) => back_to(&back, "error", &ApiError::from(e).message()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RevokeForm {
+    code: String,
+    reason: String,
+}
+
+/// 注销 a certificate: an approver of the issuing department, with a reason.
+async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(case_no): Path<String>,
+    axum::extract::Form(form): axum::extract::Form<RevokeForm>,
+) -> Response {
+    let back = format!("/staff/cases/{}", encode_component(&case_no));
+    let account = match require_account(&state, &headers).await {
+        Ok(a) => a,
+        Err(_) => return login_redirect(&back),
+    };
+    let caller = Caller::of(&account);
+    match casework::revoke_certificate(
+        &state.db,
+        &caller,
+        &form.code,
+        &form.reason,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => back_to(&back, "done", "revoke"),
+        Err(e) => back_to(&back, "error", &ApiError::from(e).message()),
+    }
+}
+
 /// The intake form: every post saves the clerk's draft of the item (values and scans, nothing
 /// lost); `intent=submit` then turns it into the case.
 async fn intake(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Requester(client): Requester,
     Path(code): Path<String>,
     multipart: Multipart,
 ) -> Response {
@@ -238,7 +307,7 @@ async fn intake(
         Ok(a) => a,
         Err(_) => return login_redirect(&back),
     };
-    let caller = Caller::of(&account);
+    let caller = Caller::of(&account).at(client.address);
     if !caller.roles().contains(&app::domain::role::Role::Clerk) {
         return back_to(&back, "error", "只有窗口人员可以收件");
     }

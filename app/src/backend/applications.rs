@@ -32,6 +32,8 @@ pub struct Caller {
     pub actors: Vec<Actor>,
     /// Where a staff member sits (empty for applicants and the scheduler).
     pub desk: Desk,
+    /// The network address the request came from, for the audit log.
+    pub address: Option<String>,
 }
 
 impl Caller {
@@ -42,7 +44,13 @@ impl Caller {
             name: "system".into(),
             actors: vec![Actor::System],
             desk: Desk::default(),
+            address: None,
         }
+    }
+
+    /// The same caller, noted as acting from `address`.
+    pub fn at(self, address: Option<String>) -> Caller {
+        Caller { address, ..self }
     }
 
     pub fn is_staff(&self) -> bool {
@@ -542,7 +550,7 @@ fn describe(action: Action, input: &ActionInput) -> (String, Option<String>) {
         tracking_no: input.tracking_no.clone().filter(|n| !n.is_empty()),
         suspension_kind: input.suspension.as_ref().map(|s| s.kind.clone()),
         expected_days: input.suspension.as_ref().map(|s| s.expected_days),
-        extension_days: (action == Action::Extend)
+        extension_days: matches!(action, Action::Extend | Action::RequestExtension)
             .then_some(input.extension_days)
             .flatten(),
         certificate_code: None,
@@ -582,7 +590,7 @@ fn check_input(action: Action, input: &ActionInput, def: &ProcessDefinition) -> 
     }
     let needs_reason = matches!(
         action,
-        Action::RefuseAcceptance | Action::Deny | Action::Extend
+        Action::RefuseAcceptance | Action::Deny | Action::Extend | Action::RequestExtension
     ) || (action == Action::AnswerBranch
         && input.opinion != Some(Opinion::Agree));
     if action == Action::AnswerBranch && input.opinion.is_none() {
@@ -665,7 +673,10 @@ async fn record(
                 actor: caller.name.clone(),
                 action: format!("case.{}", action.code()),
                 target: format!("case:{}", app.case_no),
-                detail: format!("{} -> {}", from.code(), to.code()),
+                detail: match &caller.address {
+                    Some(address) => format!("{} -> {} from {address}", from.code(), to.code()),
+                    None => format!("{} -> {}", from.code(), to.code()),
+                },
             },
         )
         .await?;
@@ -1025,6 +1036,7 @@ impl Caller {
                 department: account.department_code.clone(),
                 at_hall: account.at_hall,
             },
+            address: None,
         }
     }
 }

@@ -81,6 +81,24 @@ fn clocks_of_case() -> SelectStatement {
         .to_owned()
 }
 
+/// Cases with an event of `action` in their history.
+fn has_event(action: Action) -> Expr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(application_event::Entity)
+            .and_where(
+                Expr::col((
+                    application_event::Entity,
+                    application_event::Column::ApplicationId,
+                ))
+                .equals((application::Entity, application::Column::Id)),
+            )
+            .and_where(application_event::Column::Action.eq(action.code()))
+            .to_owned(),
+    )
+}
+
 /// Cases with a running clock due between `from` and `to` (inclusive).
 fn due_between(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Expr {
     let mut clocks = clocks_of_case();
@@ -125,6 +143,10 @@ fn queue_condition(
         Queue::AwaitingDecision => {
             in_states(queue.states()).add(application::Column::CurrentRole.eq(approver))
         }
+        // Asked for and not yet granted (an extension is granted once).
+        Queue::ExtensionRequested => in_states(queue.states())
+            .add(has_event(Action::RequestExtension))
+            .add(has_event(Action::Extend).not()),
         Queue::Assisting => match &caller.desk.department {
             Some(dept) => in_states(queue.states()).add(assisting(dept, true)),
             None => Condition::all().add(Expr::cust("1 = 0")),
@@ -443,6 +465,7 @@ fn offered(
     app: &application::Model,
     def: &crate::domain::process::ProcessDefinition,
     open_branches: &[String],
+    extended: bool,
 ) -> Vec<OfferedAction> {
     let Some(state) = State::from_code(&app.state) else {
         return Vec::new();
@@ -474,6 +497,8 @@ fn offered(
             }
             // Branches are opened once, when the item has assisting departments.
             Action::StartParallel if def.branches.is_empty() || !open_branches.is_empty() => {}
+            // The law allows one extension.
+            Action::RequestExtension | Action::Extend if extended => {}
             Action::Submit | Action::Resubmit => {}
             action => {
                 if casework::in_charge(action, &def.lead_department, None, &caller.desk) {
@@ -653,9 +678,12 @@ pub async fn view(
         });
     }
     let notices = notices_of(&events);
-    let certificate_code = certificates::of_case(db, &app.case_no)
-        .await?
-        .map(|c| c.code);
+    let certificate = certificates::of_case(db, &app.case_no).await?;
+    let own = caller.desk.department.as_deref() == Some(app.department_code.as_str());
+    let can_assign = own && caller.roles().contains(&Role::Head);
+    let can_revoke = own
+        && caller.roles().contains(&Role::Approver)
+        && certificate.as_ref().is_some_and(|c| c.revoked_at.is_none());
     let assignee = match app.assignee_id {
         Some(id) => user_names(db, std::iter::once(id)).await?.remove(&id),
         None => None,
@@ -670,7 +698,13 @@ pub async fn view(
     .flatten()
     .and_then(|c| step_names.get(c).map(|n| n.to_string()));
     Ok(StaffCaseView {
-        actions: offered(caller, &app, &def, &open_branches),
+        actions: offered(
+            caller,
+            &app,
+            &def,
+            &open_branches,
+            events.iter().any(|e| e.action == Action::Extend.code()),
+        ),
         item_name: detail.map(|d| d.guide.name.clone()).unwrap_or_default(),
         department: dept_names
             .get(&app.department_code)
@@ -697,7 +731,10 @@ pub async fn view(
         deadlines,
         branches,
         notices,
-        certificate_code,
+        certificate_revoked: certificate.as_ref().is_some_and(|c| c.revoked_at.is_some()),
+        certificate_code: certificate.map(|c| c.code),
+        can_assign,
+        can_revoke,
         query_code: app.query_code,
     })
 }

@@ -91,6 +91,7 @@ fn police_reviewer() -> Caller {
             department: Some("gaj".into()),
             at_hall: false,
         },
+        address: None,
     }
 }
 
@@ -1174,6 +1175,188 @@ async fn the_intake_page_draft_becomes_one_case_however_often_it_is_sent() {
                 .await,
             1
         );
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn extensions_are_asked_for_then_approved_and_heads_assign_within_their_department() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        seeded(db).await;
+        let desk = Desk2 {
+            db,
+            cal: WorkCalendar::official(),
+            signer: Signer::generate().unwrap().0,
+        };
+        let clerk1 = staff(db, "clerk1").await;
+        let reviewer1 = staff(db, "reviewer1").await.at(Some("10.1.2.3".into()));
+        let approver1 = staff(db, "approver1").await;
+        let up = uploads::store(
+            db,
+            &files(),
+            clerk1.user_id.unwrap(),
+            "scan.pdf",
+            PDF.to_vec(),
+            at("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        let no = casework::intake(
+            db,
+            &desk.cal,
+            "990100",
+            &clerk1,
+            &walk_in(vec![("m1".into(), up.id)]),
+            &key(),
+            day("2026-11-02"),
+            at("2026-11-02"),
+        )
+        .await
+        .unwrap()
+        .case_no;
+        desk.act(
+            &clerk1,
+            &no,
+            Action::Accept,
+            ActionInput::default(),
+            "2026-11-02",
+        )
+        .await
+        .unwrap();
+
+        // 申请延期 needs a reason; then it waits in the head's queue, and leaves it once granted.
+        let bare = desk
+            .act(
+                &reviewer1,
+                &no,
+                Action::RequestExtension,
+                ActionInput::default(),
+                "2026-11-03",
+            )
+            .await;
+        assert!(matches!(bare, Err(ServiceError::Invalid(_))), "{bare:?}");
+        desk.act(
+            &reviewer1,
+            &no,
+            Action::RequestExtension,
+            ActionInput {
+                reason: Some("需现场核查".into()),
+                extension_days: Some(10),
+                ..ActionInput::default()
+            },
+            "2026-11-03",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            desk.count(&approver1, Queue::ExtensionRequested, "", "2026-11-03")
+                .await,
+            1,
+            "{}",
+            t.label
+        );
+        let view = casework::view(
+            db,
+            &desk.cal,
+            &approver1,
+            &no,
+            "10.0.0.1",
+            day("2026-11-03"),
+            at("2026-11-03"),
+        )
+        .await
+        .unwrap();
+        assert!(view.actions.iter().any(|a| a.action == Action::Extend));
+        desk.act(
+            &approver1,
+            &no,
+            Action::Extend,
+            ActionInput {
+                reason: Some("需现场核查".into()),
+                extension_days: Some(10),
+                ..ActionInput::default()
+            },
+            "2026-11-03",
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            desk.count(&approver1, Queue::ExtensionRequested, "", "2026-11-03")
+                .await,
+            0
+        );
+        let view = casework::view(
+            db,
+            &desk.cal,
+            &reviewer1,
+            &no,
+            "10.0.0.1",
+            day("2026-11-03"),
+            at("2026-11-03"),
+        )
+        .await
+        .unwrap();
+        assert!(
+            !view
+                .actions
+                .iter()
+                .any(|a| matches!(a.action, Action::RequestExtension | Action::Extend)),
+            "one extension only"
+        );
+        // The request stays inside the department: the applicant's timeline does not show it.
+        let citizen1 = staff(db, "citizen1").await;
+        let own = super::my_cases::view_for_owner(
+            db,
+            &desk.cal,
+            citizen1.user_id.unwrap(),
+            &no,
+            day("2026-11-03"),
+        )
+        .await
+        .unwrap();
+        assert!(own.timeline.iter().all(|e| e.what != "申请延期"));
+        assert!(own.timeline.iter().any(|e| e.what == "批准延期"));
+        // The action's audit entry says where it came from.
+        let asked = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("case.request_extension"))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(asked.detail.ends_with("from 10.1.2.3"), "{}", asked.detail);
+
+        // 分派: the head, to someone of the department; not a clerk, not to another department.
+        let by_clerk = casework::assign(db, &clerk1, &no, "reviewer1", at("2026-11-03")).await;
+        assert!(
+            matches!(by_clerk, Err(ServiceError::Forbidden(_))),
+            "{by_clerk:?}"
+        );
+        let elsewhere = casework::assign(db, &approver1, &no, "clerk2", at("2026-11-03")).await;
+        assert!(
+            matches!(elsewhere, Err(ServiceError::Invalid(_))),
+            "{elsewhere:?}"
+        );
+        casework::assign(db, &approver1, &no, "reviewer1", at("2026-11-03"))
+            .await
+            .unwrap();
+        let page = casework::queue(
+            db,
+            &desk.cal,
+            &reviewer1,
+            &QueueQuery {
+                queue: Queue::All,
+                sort: Sort::Due,
+                search: String::new(),
+                mine: true,
+                page: 1,
+            },
+            day("2026-11-03"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(page.total, 1, "{}", t.label);
+        assert_eq!(page.rows[0].assignee.as_deref(), Some("赵承办"));
         t.finish().await;
     }
 }

@@ -196,7 +196,8 @@ async fn view(
     let timeline: Vec<TimelineEntry> = events
         .iter()
         .filter_map(|e| {
-            let action = Action::from_code(&e.action)?;
+            // A handler's request to the head stays inside the department.
+            let action = Action::from_code(&e.action).filter(|a| *a != Action::RequestExtension)?;
             let by = if e.actor_user_id.is_some() && e.actor_user_id == app.applicant_user_id {
                 "申请人".to_string()
             } else if e.actor_user_id.is_none() {

@@ -72,11 +72,16 @@ fn wording(app: &application::Model, action: Action, detail: &str) -> Option<(St
             "办件已办结",
             format!("办件 {case} 已办结。欢迎对本次服务进行评价。"),
         ),
-        Action::Deliver => ("办理结果已送达", format!("办件 {case} 的办理结果已送达。")),
+        Action::Deliver => (
+            "办理结果已送达",
+            format!("办件 {case} 的办理结果已送达。{reason}"),
+        ),
         Action::Withdraw => ("申请已撤回", format!("办件 {case} 已撤回。")),
-        Action::CompleteStep | Action::StartParallel | Action::AnswerBranch | Action::DeemConsent => {
-            return None
-        }
+        Action::CompleteStep
+        | Action::StartParallel
+        | Action::AnswerBranch
+        | Action::DeemConsent
+        | Action::RequestExtension => return None,
     };
     Some((title.to_string(), body))
 }

@@ -57,6 +57,7 @@ async fn citizen(db: &DatabaseConnection, username: &str) -> Caller {
         name: s.account.username,
         actors: vec![Actor::Applicant],
         desk: Desk::default(),
+        address: None,
     }
 }
 
@@ -69,6 +70,7 @@ fn clerk() -> Caller {
             department: Some("zwfw".into()),
             at_hall: true,
         },
+        address: None,
     }
 }
 

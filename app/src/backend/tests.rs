@@ -459,6 +459,7 @@ mod workflow_scenarios {
                 department: Some("scjg".into()),
                 at_hall: false,
             },
+            address: None,
         }
     }
 
@@ -468,6 +469,7 @@ mod workflow_scenarios {
             name: "citizen1".into(),
             actors: vec![Actor::Applicant],
             desk: Desk::default(),
+            address: None,
         }
     }
 
@@ -1033,6 +1035,7 @@ mod scheduler_runs {
             name: "company1".into(),
             actors: vec![Actor::Applicant],
             desk: Desk::default(),
+            address: None,
         };
         applications::submit(
             db,
@@ -1095,12 +1098,14 @@ mod scheduler_runs {
                 name: "clerk1".into(),
                 actors: vec![Actor::Staff(Role::Clerk)],
                 desk: zjj(),
+                address: None,
             };
             let reviewer = Caller {
                 user_id: None,
                 name: "reviewer1".into(),
                 actors: vec![Actor::Staff(Role::Reviewer)],
                 desk: zjj(),
+                address: None,
             };
             let none = ActionInput::default();
             applications::act(

@@ -273,6 +273,8 @@ pub enum Queue {
     ToConclude,
     /// 协办: branches of other departments' cases waiting for this department's opinion.
     Assisting,
+    /// 待批延期: an extension asked for and not yet approved (for heads).
+    ExtensionRequested,
     /// 即将到期: a running clock due today or on the next working day.
     DueSoon,
     /// 已超期.
@@ -282,7 +284,7 @@ pub enum Queue {
 }
 
 impl Queue {
-    pub const ALL: [Queue; 10] = [
+    pub const ALL: [Queue; 11] = [
         Queue::ToAccept,
         Queue::AwaitingSupplement,
         Queue::UnderReview,
@@ -290,6 +292,7 @@ impl Queue {
         Queue::AwaitingDecision,
         Queue::ToConclude,
         Queue::Assisting,
+        Queue::ExtensionRequested,
         Queue::DueSoon,
         Queue::Overdue,
         Queue::All,
@@ -304,6 +307,7 @@ impl Queue {
             Queue::AwaitingDecision => "awaiting_decision",
             Queue::ToConclude => "to_conclude",
             Queue::Assisting => "assisting",
+            Queue::ExtensionRequested => "extension_requested",
             Queue::DueSoon => "due_soon",
             Queue::Overdue => "overdue",
             Queue::All => "all",
@@ -323,6 +327,7 @@ impl Queue {
             Queue::AwaitingDecision => "待决定",
             Queue::ToConclude => "待办结送达",
             Queue::Assisting => "协办",
+            Queue::ExtensionRequested => "待批延期",
             Queue::DueSoon => "即将到期",
             Queue::Overdue => "已超期",
             Queue::All => "全部",
@@ -334,9 +339,10 @@ impl Queue {
         match self {
             Queue::ToAccept => &[State::Submitted],
             Queue::AwaitingSupplement => &[State::AwaitingSupplement],
-            Queue::UnderReview | Queue::AwaitingDecision | Queue::Assisting => {
-                &[State::UnderReview]
-            }
+            Queue::UnderReview
+            | Queue::AwaitingDecision
+            | Queue::Assisting
+            | Queue::ExtensionRequested => &[State::UnderReview],
             Queue::Suspended => &[State::Suspended],
             Queue::ToConclude => &[State::Granted, State::Denied, State::Concluded],
             Queue::DueSoon | Queue::Overdue | Queue::All => &[],
@@ -495,6 +501,11 @@ pub struct StaffCaseView {
     pub actions: Vec<OfferedAction>,
     pub notices: Vec<NoticeKind>,
     pub certificate_code: Option<String>,
+    pub certificate_revoked: bool,
+    /// A head of the lead department may give the case to someone.
+    pub can_assign: bool,
+    /// An approver of the lead department may revoke its certificate.
+    pub can_revoke: bool,
     pub query_code: String,
 }
 

@@ -101,6 +101,7 @@ pub enum Action {
     DeemConsent,
     Suspend,
     Resume,
+    RequestExtension,
     Extend,
     Grant,
     Deny,
@@ -110,7 +111,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::Submit,
         Action::RequestSupplement,
         Action::Resubmit,
@@ -123,6 +124,7 @@ impl Action {
         Action::DeemConsent,
         Action::Suspend,
         Action::Resume,
+        Action::RequestExtension,
         Action::Extend,
         Action::Grant,
         Action::Deny,
@@ -145,6 +147,7 @@ impl Action {
             Action::DeemConsent => "deem_consent",
             Action::Suspend => "suspend",
             Action::Resume => "resume",
+            Action::RequestExtension => "request_extension",
             Action::Extend => "extend",
             Action::Grant => "grant",
             Action::Deny => "deny",
@@ -172,6 +175,7 @@ impl Action {
             Action::DeemConsent => "超时默许",
             Action::Suspend => "进入特别程序",
             Action::Resume => "特别程序结束",
+            Action::RequestExtension => "申请延期",
             Action::Extend => "批准延期",
             Action::Grant => "准予许可",
             Action::Deny => "不予许可",
@@ -354,6 +358,14 @@ pub const TRANSITIONS: &[Transition] = &[
         S::UnderReview,
         CASE_HANDLERS,
         C::ResumeDecision,
+    ),
+    // 延期申请: the handler asks the head, with the reason; nothing changes until the head approves.
+    row(
+        S::UnderReview,
+        A::RequestExtension,
+        S::UnderReview,
+        CASE_HANDLERS,
+        C::None,
     ),
     // 延期 (第四十二条): once, 10 working days, approved by the head, reason told to the applicant.
     row(

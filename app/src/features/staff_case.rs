@@ -75,6 +75,8 @@ fn done_text(code: &str) -> String {
             "已收件，申请回执已生成。请打印回执交给申请人，并请申请人在评价器上评价。".into()
         }
         "claim" => "已认领该办件。".into(),
+        "assign" => "已分派。".into(),
+        "revoke" => "证照已注销，核验页将显示“已注销”。".into(),
         other => Action::from_code(other)
             .map(|a| format!("已完成“{}”。", a.name_zh()))
             .unwrap_or_default(),
@@ -85,6 +87,8 @@ fn done_text(code: &str) -> String {
 fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) -> impl IntoView {
     let act_url = format!("/staff/cases/{}/act", case.case_no);
     let claim_url = format!("/staff/cases/{}/claim", case.case_no);
+    let assign_url = format!("/staff/cases/{}/assign", case.case_no);
+    let revoke_url = format!("/staff/cases/{}/revoke", case.case_no);
     let docs: Vec<(String, String)> = case
         .notices
         .iter()
@@ -135,6 +139,13 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
                     <form method="post" action=claim_url>
                         <button type="submit" class="button">"认领"</button>
                     </form>
+                    {case.can_assign.then(|| view! {
+                        <form method="post" action=assign_url class="assign-form">
+                            <label class="sr-only" for="assign-to">"分派给（用户名）"</label>
+                            <input id="assign-to" name="username" maxlength="64" placeholder="分派给（用户名）" required=true/>
+                            <button type="submit" class="button">"分派"</button>
+                        </form>
+                    })}
                 </div>
             </header>
             {done.map(|d| view! { <p class="flash flash-ok" role="status">{done_text(&d)}</p> })}
@@ -240,7 +251,21 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
                             }).collect_view()}
                         </ul>
                         {verify.map(|href| view! {
-                            <p>"电子证照："<a href=href.clone() class="mono">{href.clone()}</a></p>
+                            <p>"电子证照："<a href=href.clone() class="mono">{href.clone()}</a>
+                                {case.certificate_revoked.then_some("（已注销）")}</p>
+                        })}
+                        {case.can_revoke.then(|| view! {
+                            <details class="action-panel">
+                                <summary>"注销证照"</summary>
+                                <form method="post" action=revoke_url class="action-form">
+                                    <input type="hidden" name="code" value=case.certificate_code.clone().unwrap_or_default()/>
+                                    <label class="field" for="revoke-reason">
+                                        <span>"注销理由 *"</span>
+                                        <textarea id="revoke-reason" name="reason" rows="2" maxlength="500" required=true></textarea>
+                                    </label>
+                                    <button type="submit" class="button">"确认注销"</button>
+                                </form>
+                            </details>
                         })}
                         {rate_link.map(|href| view! {
                             <p class="hint">"窗口服务评价：请申请人在评价器上打开 "<a href=href.clone() target="_blank" rel="noopener">"评价页"</a>"。"</p>
@@ -363,6 +388,13 @@ fn ActionPanel(
                 <span>"预计时长（工作日）*"</span>
                 <input id=id("days") name="expected_days" type="number" min="1" max="365" value="5" required=true/>
             </label>
+        }.into_any(),
+        Action::RequestExtension => view! {
+            <label class="field" for=id("days")>
+                <span>"申请延长工作日数 *"</span>
+                <input id=id("days") name="extension_days" type="number" min="1" max="15" value="10" required=true/>
+            </label>
+            {text("reason", "延期理由（报部门负责人批准）", true)}
         }.into_any(),
         Action::Extend => view! {
             <label class="field" for=id("days")>

@@ -43,7 +43,8 @@ pub fn QueueDesk(section: StaffSection) -> impl IntoView {
     let query = use_query_map();
     let path = use_location().pathname.get_untracked();
     let default_queue = match section {
-        StaffSection::Review | StaffSection::Extensions => Some(Queue::UnderReview),
+        StaffSection::Review => Some(Queue::UnderReview),
+        StaffSection::Extensions => Some(Queue::ExtensionRequested),
         StaffSection::Approve => Some(Queue::AwaitingDecision),
         _ => None,
     };
