@@ -33,7 +33,7 @@ async function openAction(page: Page, name: string) {
   });
   await waitForHydration(page);
   const key = await panel.getAttribute('data-key');
-  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press(key!);
   await expect(panel).toHaveAttribute('open', '');
   return panel;
@@ -88,7 +88,7 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   await expect(clerk.locator('.queue-table tbody tr')).toHaveCount(1);
   await clerk.screenshot({ path: `${SCREENS}/staff-queue-desktop.png`, fullPage: true });
   // j moves to the row, Enter opens it.
-  await clerk.locator('body').click({ position: { x: 1, y: 1 } });
+  await clerk.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await clerk.keyboard.press('j');
   await expect(clerk.locator('.queue-link').first()).toBeFocused();
   await clerk.keyboard.press('Enter');
@@ -137,6 +137,14 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   await expect(stale.locator('.form-error')).toContainText('已被他人处理');
   await expect(stale.locator('.case-head')).toContainText('审查中');
 
+  // approver1, head of 市场监管局, gives the case to reviewer1.
+  const approver = await as(browser, 'approver1');
+  await openCase(approver, caseNo);
+  await approver.getByPlaceholder('分派给（用户名）').fill('reviewer1');
+  await approver.getByRole('button', { name: '分派', exact: true }).click();
+  await approver.waitForURL(/done=assign/);
+  await expect(approver.locator('.case-claim')).toContainText('赵承办');
+
   // reviewer1 of 市场监管局 reviews; approver1 grants and concludes.
   const reviewer = await as(browser, 'reviewer1');
   await reviewer.goto('/staff/review');
@@ -148,7 +156,6 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   await step.getByRole('button', { name: '确认完成本环节' }).click();
   await reviewer.waitForURL(/done=complete_step/);
 
-  const approver = await as(browser, 'approver1');
   await approver.goto('/staff/approve');
   await waitForHydration(approver);
   await expect(approver.locator('.queue-table')).toContainText(caseNo);
@@ -183,6 +190,15 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   // An altered code is invalid.
   await visitor.goto(url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
   await expect(visitor.locator('.verdict-invalid')).toBeVisible();
+  // Revoked by the approver: the same address now says so.
+  await openCase(approver, caseNo);
+  await approver.locator('summary', { hasText: '注销证照' }).click();
+  await approver.getByLabel('注销理由 *').fill('经营者申请注销');
+  await approver.getByRole('button', { name: '确认注销' }).click();
+  await approver.waitForURL(/done=revoke/);
+  await visitor.goto(url);
+  await expect(visitor.locator('.verdict-revoked')).toContainText('经营者申请注销');
+  await visitor.screenshot({ path: `${SCREENS}/verify-revoked-phone.png`, fullPage: true });
 
   // The applicant has every notice and the certificate online.
   await citizen.goto(`/my/${caseNo}`);
