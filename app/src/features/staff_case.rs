@@ -174,22 +174,19 @@ fn CaseScreen(case: StaffCaseView, done: Option<String>, error: Option<String>) 
                     </section>
                     <section class="sc-card">
                         <h2>"办理过程"</h2>
-                        <div class="table-scroll">
-                            <table class="history-table">
-                                <thead><tr><th scope="col">"时间"</th><th scope="col">"操作"</th><th scope="col">"办理人"</th><th scope="col">"状态"</th><th scope="col">"意见 / 说明"</th></tr></thead>
-                                <tbody>
-                                    {case.history.iter().map(|h| view! {
-                                        <tr>
-                                            <td class="muted">{local_time(h.at)}</td>
-                                            <td>{h.action.clone()}</td>
-                                            <td>{h.by.clone()}</td>
-                                            <td>{format!("{} → {}", h.from_state, h.to_state)}</td>
-                                            <td class="pre">{h.detail.clone()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <ol class="history">
+                            {case.history.iter().map(|h| view! {
+                                <li>
+                                    <p class="history-head">
+                                        <time class="muted">{local_time(h.at)}</time>
+                                        <strong>{h.action.clone()}</strong>
+                                        <span>{h.by.clone()}</span>
+                                        <span class="muted">{format!("{} → {}", h.from_state, h.to_state)}</span>
+                                    </p>
+                                    {(!h.detail.is_empty()).then(|| view! { <p class="history-detail pre">{h.detail.clone()}</p> })}
+                                </li>
+                            }).collect_view()}
+                        </ol>
                     </section>
                 </div>
                 <aside class="case-side">
