@@ -196,6 +196,29 @@ fn key() -> String {
     format!("intake-{}", rand::random::<u64>())
 }
 
+/// The case's clocks as (kind, status), in the order they started, without repeats.
+async fn clocks(db: &DatabaseConnection, case_no: &str, on: &str) -> Vec<(String, String)> {
+    let app = applications::find(db, case_no).await.unwrap().unwrap();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for d in applications::deadlines(db, &WorkCalendar::official(), app.id, day(on))
+        .await
+        .unwrap()
+    {
+        // A later clock of the same kind (a new acceptance clock after 补正) replaces the earlier.
+        seen.retain(|(k, _)| *k != d.kind);
+        seen.push((d.kind, d.status));
+    }
+    seen
+}
+
+fn clock_status<'a>(clocks: &'a [(String, String)], kind: &str) -> &'a str {
+    clocks
+        .iter()
+        .find(|(k, _)| k == kind)
+        .map(|(_, s)| s.as_str())
+        .unwrap_or("none")
+}
+
 fn reason(text: &str) -> ActionInput {
     ActionInput {
         reason: Some(text.into()),
@@ -486,6 +509,12 @@ async fn a_walk_in_case_goes_from_the_counter_to_a_verified_certificate() {
         )
         .await
         .unwrap();
+        // 受理: the acceptance clock stops; the legal, promised and first step clocks start.
+        let c = clocks(db, &no, "2026-09-22").await;
+        assert_eq!(clock_status(&c, "acceptance"), "stopped", "{c:?}");
+        for kind in ["legal", "promised", "step:review"] {
+            assert_eq!(clock_status(&c, kind), "running", "{kind}: {c:?}");
+        }
         let text = desk.pdf(&no, NoticeKind::Acceptance, "2026-09-22").await;
         assert!(
             text.contains("受理通知书") && text.contains("决定予以受理"),
@@ -667,6 +696,11 @@ async fn a_walk_in_case_goes_from_the_counter_to_a_verified_certificate() {
                 .await,
             1
         );
+        // 特别程序: the decision clocks pause; the branches were already answered.
+        let c = clocks(db, &no, "2026-09-30").await;
+        for kind in ["legal", "promised", "step:approve"] {
+            assert_eq!(clock_status(&c, kind), "paused", "{kind}: {c:?}");
+        }
         let text = desk.pdf(&no, NoticeKind::Suspension, "2026-09-30").await;
         assert!(
             text.contains("专家评审") && text.contains("不计算在行政许可期限内"),
@@ -726,6 +760,12 @@ async fn a_walk_in_case_goes_from_the_counter_to_a_verified_certificate() {
         )
         .await
         .unwrap();
+        // 准予: the decision clocks stop and the delivery clock (10 working days) starts.
+        let c = clocks(db, &no, "2026-10-12").await;
+        for kind in ["legal", "promised", "step:approve"] {
+            assert_eq!(clock_status(&c, kind), "stopped", "{kind}: {c:?}");
+        }
+        assert_eq!(clock_status(&c, "delivery"), "running", "{c:?}");
         let text = desk.pdf(&no, NoticeKind::Decision, "2026-10-12").await;
         assert!(
             text.contains("准予行政许可") && text.contains("第二十一条"),
@@ -816,6 +856,8 @@ async fn a_walk_in_case_goes_from_the_counter_to_a_verified_certificate() {
             .await
             .unwrap();
         assert_eq!(done.state, State::Delivered.code());
+        let c = clocks(db, &no, "2026-10-14").await;
+        assert!(c.iter().all(|(_, s)| s == "stopped"), "{c:?}");
 
         // The audit chain holds every staff action and view.
         assert!(
