@@ -86,7 +86,7 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   await clerk.keyboard.press('Enter');
   await clerk.waitForURL(/q=990102198005121236/);
   await expect(clerk.locator('.queue-table tbody tr')).toHaveCount(1);
-  await clerk.screenshot({ path: `${SCREENS}/staff-queue-desktop.png`, fullPage: true });
+  await clerk.screenshot({ path: `${SCREENS}/staff-queue-search-desktop.png`, fullPage: true });
   // j moves to the row, Enter opens it.
   await clerk.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await clerk.keyboard.press('j');
