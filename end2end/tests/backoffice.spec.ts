@@ -85,8 +85,18 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   await clerk.locator('#queue-search').fill('990102198005121236');
   await clerk.keyboard.press('Enter');
   await clerk.waitForURL(/q=990102198005121236/);
-  await expect(clerk.locator('.queue-table tbody tr')).toHaveCount(1);
+  // citizen1's cases only (other tests may have made more), this one among them.
+  await expect(clerk.locator('.queue-table')).toContainText(caseNo);
+  for (const row of await clerk.locator('.queue-table tbody tr').all()) {
+    await expect(row).toContainText('张晓明');
+  }
   await clerk.screenshot({ path: `${SCREENS}/staff-queue-search-desktop.png`, fullPage: true });
+  // By its number: one row.
+  await clerk.locator('#queue-search').fill(caseNo);
+  await clerk.keyboard.press('Enter');
+  await clerk.waitForURL(new RegExp(`q=${caseNo}`));
+  await waitForHydration(clerk);
+  await expect(clerk.locator('.queue-table tbody tr')).toHaveCount(1);
   // j moves to the row, Enter opens it.
   await clerk.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await clerk.keyboard.press('j');
