@@ -991,6 +991,11 @@ async fn the_back_office_checks_department_version_and_owner_on_every_door() {
     };
     let (status, _, body) = send(&router, accept(&clerk2, 1)).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    // The reason is said, not a generic refusal.
+    assert!(
+        json(&body)["message"].as_str().unwrap().contains("部门"),
+        "{body}"
+    );
 
     // The hall's clerk: the staff view, with the actions the table offers at this state.
     let (status, _, body) = send(

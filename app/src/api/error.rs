@@ -14,6 +14,10 @@ pub enum AppError {
     /// Logged in, but the role may not do this.
     #[error("您的账号无权进行此操作")]
     Forbidden,
+    /// Not allowed for a reason the person should read (another department's case, the wrong
+    /// step); the message says which.
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("用户名或密码错误")]
     BadCredentials,
     /// Locked after repeated failures; carries the local time it unlocks, already formatted.
@@ -44,7 +48,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => "unauthenticated",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::NotAllowed(_) => "forbidden",
             AppError::BadCredentials => "bad_credentials",
             AppError::Locked(_) => "locked",
             AppError::Invalid(_) => "invalid",
@@ -63,7 +67,7 @@ impl AppError {
     pub fn http_status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::BadCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::NotAllowed(_) => 403,
             AppError::Locked(_) => 423,
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,
@@ -99,7 +103,7 @@ impl From<crate::backend::error::ServiceError> for AppError {
                     .to_string(),
             ),
             S::NotFound => AppError::NotFound,
-            S::Forbidden(_) => AppError::Forbidden,
+            S::Forbidden(msg) => AppError::NotAllowed(msg),
             S::Refused(msg) => AppError::Invalid(msg),
             S::Throttled(minutes) => AppError::Throttled(minutes),
             S::Fields(problems) => AppError::Fields(problems),
