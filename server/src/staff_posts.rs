@@ -205,27 +205,40 @@ async fn act(
     }
 }
 
+/// The shape of the case page's small posts: the signed-in caller, one service call, then back to
+/// the case page saying it was `done` or in the refusal's words.
+async fn on_case<F, Fut>(
+    state: &AppState,
+    headers: &HeaderMap,
+    case_no: &str,
+    done: &str,
+    run: F,
+) -> Response
+where
+    F: FnOnce(Caller) -> Fut,
+    Fut: std::future::Future<Output = Result<(), ServiceError>>,
+{
+    let back = format!("/staff/cases/{}", encode_component(case_no));
+    let account = match require_account(state, headers).await {
+        Ok(a) => a,
+        Err(_) => return login_redirect(&back),
+    };
+    match run(Caller::of(&account)).await {
+        Ok(()) => back_to(&back, "done", done),
+        Err(e) => back_to(&back, "error", &ApiError::from(e).message()),
+    }
+}
+
 async fn claim(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(case_no): Path<String>,
 ) -> Response {
-    let back = format!("/staff/cases/{}", encode_component(&case_no));
-    let account = match require_account(&state, &headers).await {
-        Ok(a) => a,
-        Err(_) => return login_redirect(&back),
-    };
-    match casework::claim(
-        &state.db,
-        &Caller::of(&account),
-        &case_no,
-        chrono::Utc::now(),
-    )
+    let (db, no) = (&state.db, case_no.as_str());
+    on_case(&state, &headers, no, "claim", move |caller| async move {
+        casework::claim(db, &caller, no, chrono::Utc::now()).await
+    })
     .await
-    {
-        Ok(()) => back_to(&back, "done", "claim"),
-        Err(e) => back_to(&back, "error", &ApiError::from(e).message()),
-    }
 }
 
 #[derive(serde::Deserialize)]
@@ -240,24 +253,11 @@ async fn assign(
     Path(case_no): Path<String>,
     axum::extract::Form(form): axum::extract::Form<AssignForm>,
 ) -> Response {
-    let back = format!("/staff/cases/{}", encode_component(&case_no));
-    let account = match require_account(&state, &headers).await {
-        Ok(a) => a,
-        Err(_) => return login_redirect(&back),
-    };
-    let caller = Caller::of(&account);
-    match casework::assign(
-        &state.db,
-        &caller,
-        &case_no,
-        &form.username,
-        chrono::Utc::now(),
-    )
+    let (db, no, to) = (&state.db, case_no.as_str(), form.username.as_str());
+    on_case(&state, &headers, no, "assign", move |caller| async move {
+        casework::assign(db, &caller, no, to, chrono::Utc::now()).await
+    })
     .await
-    {
-        Ok(()) => back_to(&back, "done", "assign"),
-        Err(e) => back_to(&back, "error", &ApiError::from(e).message()),
-    }
 }
 
 #[derive(serde::Deserialize)]
@@ -273,24 +273,17 @@ async fn revoke(
     Path(case_no): Path<String>,
     axum::extract::Form(form): axum::extract::Form<RevokeForm>,
 ) -> Response {
-    let back = format!("/staff/cases/{}", encode_component(&case_no));
-    let account = match require_account(&state, &headers).await {
-        Ok(a) => a,
-        Err(_) => return login_redirect(&back),
-    };
-    let caller = Caller::of(&account);
-    match casework::revoke_certificate(
-        &state.db,
-        &caller,
-        &form.code,
-        &form.reason,
-        chrono::Utc::now(),
+    let (db, code, reason) = (&state.db, form.code.as_str(), form.reason.as_str());
+    on_case(
+        &state,
+        &headers,
+        &case_no,
+        "revoke",
+        move |caller| async move {
+            casework::revoke_certificate(db, &caller, code, reason, chrono::Utc::now()).await
+        },
     )
     .await
-    {
-        Ok(()) => back_to(&back, "done", "revoke"),
-        Err(e) => back_to(&back, "error", &ApiError::from(e).message()),
-    }
 }
 
 /// The intake form: every post saves the clerk's draft of the item (values and scans, nothing

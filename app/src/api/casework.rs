@@ -148,33 +148,14 @@ pub async fn get_intake_form(
         .await
         .map_err(super::context::fail)?;
     let state = super::context::state()?;
-    let view = crate::backend::drafts::open(&state.db, account.id, &item_code).await?;
-    let mut values = view.values;
-    let lookup = match lookup.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        None => None,
-        Some(id) => match crate::backend::casework::find_person(&state.db, id).await? {
-            Some(person) => {
-                let profile = crate::backend::accounts::profile(&state.db, person.id).await?;
-                // The person's account fills what the clerk has not typed.
-                for (k, v) in view.form.definition.prefilled(&profile) {
-                    let slot = values.entry(k).or_default();
-                    if slot.trim().is_empty() {
-                        *slot = v;
-                    }
-                }
-                Some(LookupResult::Found(person.display_name))
-            }
-            None => {
-                for key in ["id_number", "credit_code"] {
-                    if view.form.definition.fields.iter().any(|f| f.key == key) {
-                        values.insert(key.into(), id.to_uppercase());
-                        break;
-                    }
-                }
-                Some(LookupResult::NotFound)
-            }
-        },
-    };
+    let (view, found) =
+        crate::backend::casework::intake_form(&state.db, account.id, &item_code, lookup.as_deref())
+            .await?;
+    let values = view.values;
+    let lookup = found.map(|name| match name {
+        Some(name) => LookupResult::Found(name),
+        None => LookupResult::NotFound,
+    });
     Ok(IntakeView {
         item_code: view.form.detail.guide.code.clone(),
         item_name: view.form.detail.guide.name.clone(),

@@ -881,6 +881,43 @@ pub async fn find_person(
         .await?)
 }
 
+/// The intake form of an item: the clerk's draft, or a fresh form. With `lookup` (an ID number),
+/// the person's account fills what the clerk has not typed, and the answer says whose account
+/// it is (`Some(Some(name))`) or that there is none (`Some(None)`, the number then goes into the
+/// form's identity field).
+pub async fn intake_form(
+    db: &DatabaseConnection,
+    clerk_id: i32,
+    item_code: &str,
+    lookup: Option<&str>,
+) -> ServiceResult<(drafts::DraftView, Option<Option<String>>)> {
+    let mut view = drafts::open(db, clerk_id, item_code).await?;
+    let Some(id) = lookup.map(str::trim).filter(|l| !l.is_empty()) else {
+        return Ok((view, None));
+    };
+    match find_person(db, id).await? {
+        Some(person) => {
+            let profile = super::accounts::profile(db, person.id).await?;
+            for (k, v) in view.form.definition.prefilled(&profile) {
+                let slot = view.values.entry(k).or_default();
+                if slot.trim().is_empty() {
+                    *slot = v;
+                }
+            }
+            Ok((view, Some(Some(person.display_name))))
+        }
+        None => {
+            let field = ["id_number", "credit_code"]
+                .into_iter()
+                .find(|key| view.form.definition.fields.iter().any(|f| f.key == *key));
+            if let Some(key) = field {
+                view.values.insert(key.into(), id.to_uppercase());
+            }
+            Ok((view, Some(None)))
+        }
+    }
+}
+
 /// 窗口收件: the clerk submits an application for the person at the counter. An account with the
 /// ID number becomes the case's owner (they follow it online); otherwise the case keeps the name,
 /// ID number and mobile. Materials may be incomplete: the clerk then gives the one-time 补正
