@@ -7,6 +7,7 @@ use crate::api::site::get_site_info;
 use crate::domain::channel::Channel;
 use crate::domain::role::StaffSection;
 use crate::domain::site::SiteInfo;
+use crate::domain::talk::TalkChannel;
 use crate::features::admin::{
     AdminItemsPage, ApplyFormEditorPage, ItemEditorPage, ItemVersionPage,
 };
@@ -26,7 +27,10 @@ use crate::features::{
     staff::StaffPage,
     staff_case::StaffCasePage,
     staff_desk::QueueDesk,
+    staff_talks::{StaffTalkPage, StaffTalksPage},
     status::StatusPage,
+    talk_view::TalkPage,
+    talk_write::TalkChannelPage,
     verify::VerifyPage,
 };
 use crate::i18n::I18nContextProvider;
@@ -125,13 +129,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("guide") view=GuideListPage ssr=SsrMode::Async/>
                         <Route path=path!("guide/:code") view=GuideDetailPage ssr=SsrMode::Async/>
                         <Route path=path!("forms") view=FormsPage ssr=SsrMode::Async/>
-                        <Route path=path!("consult") view=|| view! { <ChannelPage channel=Channel::Consult/> } ssr=SsrMode::Async/>
+                        <Route path=path!("consult") view=|| view! { <TalkChannelPage channel=TalkChannel::Consultation/> } ssr=SsrMode::Async/>
                         <Route path=path!("apply") view=|| view! { <ChannelPage channel=Channel::Apply/> } ssr=SsrMode::Async/>
                         <Route path=path!("apply/:code") view=ApplyFormPage ssr=SsrMode::Async/>
                         <Route path=path!("apply/:code/review") view=ApplyReviewPage ssr=SsrMode::Async/>
                         <Route path=path!("status") view=StatusPage ssr=SsrMode::Async/>
-                        <Route path=path!("petition") view=|| view! { <ChannelPage channel=Channel::Petition/> } ssr=SsrMode::Async/>
-                        <Route path=path!("mailbox") view=|| view! { <ChannelPage channel=Channel::Mailbox/> } ssr=SsrMode::Async/>
+                        <Route path=path!("petition") view=|| view! { <TalkChannelPage channel=TalkChannel::Petition/> } ssr=SsrMode::Async/>
+                        <Route path=path!("mailbox") view=|| view! { <TalkChannelPage channel=TalkChannel::Letter/> } ssr=SsrMode::Async/>
+                        <Route path=path!("talk/:ref_no") view=TalkPage ssr=SsrMode::Async/>
                         <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
                         <Route path=path!("my") view=MyPage ssr=SsrMode::Async/>
@@ -146,6 +151,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("staff/intake/:code") view=IntakeFormPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/review") view=|| view! { <QueueDesk section=StaffSection::Review/> } ssr=SsrMode::Async/>
                     <Route path=path!("staff/approve") view=|| view! { <QueueDesk section=StaffSection::Approve/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/talks") view=StaffTalksPage ssr=SsrMode::Async/>
+                    <Route path=path!("staff/talks/:ref_no") view=StaffTalkPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/extensions") view=|| view! { <QueueDesk section=StaffSection::Extensions/> } ssr=SsrMode::Async/>
                     <Route path=path!("supervision") view=|| view! { <StaffPage section=StaffSection::Supervision/> } ssr=SsrMode::Async/>
                     <Route path=path!("admin") view=|| view! { <StaffPage section=StaffSection::Admin/> } ssr=SsrMode::Async/>

@@ -53,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api_cases::routes())
         .merge(crate::apply_posts::routes())
         .merge(crate::staff_posts::routes())
+        .merge(crate::talk_posts::routes())
+        .merge(crate::api_talks::routes())
         .merge(crate::admin_uploads::routes())
         .route(
             "/sf/{*fn_name}",

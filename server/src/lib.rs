@@ -5,6 +5,7 @@
 
 pub mod admin_uploads;
 pub mod api_cases;
+pub mod api_talks;
 pub mod api_v1;
 pub mod apply_posts;
 pub mod commands;
@@ -13,3 +14,4 @@ pub mod http;
 pub mod metrics;
 pub mod openapi;
 pub mod staff_posts;
+pub mod talk_posts;

@@ -374,20 +374,29 @@ async fn material(
         .await
         .map_err(|e| ApiError::from(ServiceError::Internal(format!("file store: {e}"))))?
         .ok_or_else(|| ApiError::not_found("该文件"))?;
-    let content_type = HeaderValue::from_str(&material.content_type)
+    Ok(inline_file(
+        bytes,
+        &material.content_type,
+        &material.file_name,
+    ))
+}
+
+/// A stored upload shown inline in a page of this site (PDF in a frame, images): never cached,
+/// nothing in it may run, only this site may frame it.
+pub(crate) fn inline_file(bytes: Vec<u8>, content_type: &str, file_name: &str) -> Response {
+    let content_type = HeaderValue::from_str(content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, content_type),
             (
                 header::CONTENT_DISPOSITION,
-                content_disposition("inline", &material.file_name, "material"),
+                content_disposition("inline", file_name, "material"),
             ),
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, no-store"),
             ),
-            // Previewed inside the case page (same site only); nothing in it may run.
             (
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static(
@@ -397,7 +406,7 @@ async fn material(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// `{kind}.pdf` of a case for its applicant or staff of its department; anyone else: 404.

@@ -144,6 +144,13 @@ async fn next_case_no(
     today: NaiveDate,
 ) -> ServiceResult<String> {
     let day = today.format("%Y%m%d").to_string();
+    let seq = next_sequence(txn, &day).await?;
+    Ok(format!("{region_code}{day}{seq:06}"))
+}
+
+/// The next number of a sequence (a day's case numbers; a channel's day of conversations), at
+/// most 8 characters of key.
+pub(crate) async fn next_sequence(txn: &DatabaseTransaction, key: &str) -> ServiceResult<i32> {
     let backend = txn.get_database_backend();
     // One statement that creates or bumps the day's row and returns the new value: atomic on both
     // engines (SQLite 3.35+ and PostgreSQL support RETURNING).
@@ -160,12 +167,11 @@ async fn next_case_no(
                      ON CONFLICT (day) DO UPDATE SET last = case_sequences.last + 1 RETURNING last"
                 }
             },
-            [day.clone().into()],
+            [key.into()],
         ))
         .await?
         .ok_or_else(|| ServiceError::Internal("case sequence returned nothing".into()))?;
-    let seq: i32 = row.try_get("", "last")?;
-    Ok(format!("{region_code}{day}{seq:06}"))
+    Ok(row.try_get("", "last")?)
 }
 
 /// 提交: creates the case from the item's current process definition and starts its acceptance clock.
@@ -226,7 +232,7 @@ pub struct NewCase<'a> {
 }
 
 /// 查询密码: eight random digits, easy to type on a kiosk keypad; lookups are throttled.
-fn new_query_code() -> String {
+pub(crate) fn new_query_code() -> String {
     use rand::Rng;
     let n: u32 = rand::rngs::OsRng.gen_range(0..100_000_000);
     format!("{n:08}")

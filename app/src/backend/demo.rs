@@ -4,9 +4,11 @@
 use super::departments::{self, NewDepartment};
 use super::error::{ServiceError, ServiceResult};
 use super::state::Environment;
+use super::talks;
 use super::users::{self, Identity, NewUser};
 use crate::domain::account::AccountKind;
 use crate::domain::role::Role;
+use crate::domain::talk::TalkChannel;
 use crate::domain::username::Username;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -48,6 +50,40 @@ const DEPARTMENTS: &[(&str, &str, &str, &str)] = &[
         "示范市文化广电旅游体育局",
         "文广旅体局",
         "0000-12318",
+    ),
+    // 信访工作机构: petitions are registered here (`talks::PETITION_DEPARTMENT`).
+    ("xfj", "示范市信访局", "信访局", "0000-8123456"),
+    // The mayor's office: keeps the leaders' mailboxes.
+    ("zfb", "示范市人民政府办公室", "市政府办", "0000-8234567"),
+];
+
+/// 领导信箱: (code, name, leader, office department).
+const MAILBOXES: &[(&str, &str, &str, &str)] = &[
+    ("mayor", "市长信箱", "示范市市长", "zfb"),
+    ("vice-mayor", "常务副市长信箱", "示范市常务副市长", "zfb"),
+    ("dongcheng", "东城区区长信箱", "示范市东城区区长", "zfb"),
+    ("xixian", "西县县长信箱", "示范市西县县长", "zfb"),
+];
+
+/// Reply templates the demo departments start with: (department, channel, title, body).
+const TEMPLATES: &[(&str, TalkChannel, &str, &str)] = &[
+    (
+        "scjg",
+        TalkChannel::Consultation,
+        "营业执照办理指引",
+        "您好！办理营业执照可登录本网上办事大厅，在“网上申请”中选择相应事项在线提交，也可到市民服务中心市场监管窗口办理。所需材料以办事指南为准。感谢您的咨询！",
+    ),
+    (
+        "zwfw",
+        TalkChannel::Consultation,
+        "已转交承办部门",
+        "您好！您咨询的问题已转交承办部门，将由其在规定时限内答复。感谢您的咨询！",
+    ),
+    (
+        "xfj",
+        TalkChannel::Petition,
+        "受理后转办告知",
+        "您反映的问题已受理，并转交有权处理的部门办理，办理结果将以书面形式答复您。",
     ),
 ];
 
@@ -133,6 +169,20 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         &[Role::SecurityAdmin],
     ),
     (
+        "petition1",
+        "冯信访",
+        AccountKind::Staff,
+        Some("xfj"),
+        &[Role::Clerk, Role::Head],
+    ),
+    (
+        "office1",
+        "卫秘书",
+        AccountKind::Staff,
+        Some("zfb"),
+        &[Role::Clerk],
+    ),
+    (
         "auditor1",
         "郑审计",
         AccountKind::Staff,
@@ -204,6 +254,12 @@ pub async fn seed(
     }
     // The 政务服务办 runs the service hall: its window clerks take in for every department.
     departments::set_hall(db, "zwfw").await?;
+    for (i, (code, name, leader, office)) in MAILBOXES.iter().enumerate() {
+        talks::ensure_mailbox(db, code, name, leader, office, i as i32).await?;
+    }
+    for (department, channel, title, body) in TEMPLATES {
+        talks::add_template(db, department, *channel, title, body, "seed", now).await?;
+    }
     let mut printed = Vec::new();
     for (username, display_name, kind, department, roles) in ACCOUNTS {
         let username = Username::parse(username)

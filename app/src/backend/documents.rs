@@ -233,8 +233,10 @@ async fn notice(
         closing,
         department: dept,
         date: day_of(event.at),
-        case_no: app.case_no.clone(),
-        portal_name: links.site.portal_name.clone(),
+        foot: format!(
+            "办件编号 {}　　本文书可在{}“我的办件”中查看和下载",
+            app.case_no, links.site.portal_name
+        ),
     })
 }
 

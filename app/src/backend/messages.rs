@@ -48,6 +48,7 @@ pub async fn read_all(
             title: m.title,
             body: m.body,
             case_no: m.case_no,
+            link: m.link,
             at: m.created_at,
         })
         .collect())

@@ -108,6 +108,7 @@ pub async fn case_event(
         title: Set(title.clone()),
         body: Set(body.clone()),
         case_no: Set(Some(app.case_no.clone())),
+        link: Set(None),
         created_at: Set(now),
         read_at: Set(None),
         ..Default::default()

@@ -86,6 +86,10 @@ pub async fn run_once(
             deem(db, cal, d, today, now, &mut report).await?;
         }
         if handled < BATCH as usize {
+            // The conversation channels' clocks (咨询, 信访, 来信): cards and reminders only.
+            let (yellow, red) = super::talks::check_clocks(db, cal, today, now).await?;
+            report.yellow_cards += yellow;
+            report.red_cards += red;
             return Ok(report);
         }
     }

@@ -29,6 +29,12 @@ impl Card {
         }
     }
 
+    pub fn from_code(code: &str) -> Option<Card> {
+        [Card::Green, Card::Yellow, Card::Red]
+            .into_iter()
+            .find(|c| c.code() == code)
+    }
+
     pub fn name_zh(self) -> &'static str {
         match self {
             Card::Green => "正常",

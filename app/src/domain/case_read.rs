@@ -111,6 +111,14 @@ pub const RATING_LEVELS: [(i32, &str); 5] = [
     (1, "非常不满意"),
 ];
 
+/// The name of a rating level (1–5).
+pub fn rating_name(level: i32) -> &'static str {
+    RATING_LEVELS
+        .iter()
+        .find(|(l, _)| *l == level)
+        .map_or("", |(_, n)| *n)
+}
+
 /// The public name of a clock kind, or `None` for the internal ones (steps, branches).
 pub fn deadline_label(kind: &str) -> Option<&'static str> {
     match kind {
@@ -128,6 +136,8 @@ pub struct MessageView {
     pub title: String,
     pub body: String,
     pub case_no: Option<String>,
+    /// Where a message about something other than a case points (a conversation).
+    pub link: Option<String>,
     pub at: DateTime<Utc>,
     pub unread: bool,
 }

@@ -106,6 +106,8 @@ pub enum StaffSection {
     Approve,
     /// 延期审批.
     Extensions,
+    /// 咨询、信访与领导信箱.
+    Talks,
     /// 电子监察.
     Supervision,
     /// 事项与系统管理.
@@ -124,6 +126,7 @@ impl StaffSection {
             StaffSection::Review => "/staff/review",
             StaffSection::Approve => "/staff/approve",
             StaffSection::Extensions => "/staff/extensions",
+            StaffSection::Talks => "/staff/talks",
             StaffSection::Supervision => "/supervision",
             StaffSection::Admin => "/admin",
             StaffSection::Security => "/admin/security",
@@ -149,6 +152,7 @@ impl StaffSection {
             StaffSection::Review => &[Reviewer],
             StaffSection::Approve => &[Approver],
             StaffSection::Extensions => &[Head],
+            StaffSection::Talks => &[Clerk, Reviewer, Approver, Head, Supervisor],
             StaffSection::Supervision => &[Supervisor],
             StaffSection::Admin => &[Admin],
             StaffSection::Security => &[SecurityAdmin],
@@ -156,12 +160,13 @@ impl StaffSection {
         }
     }
 
-    pub const ALL: [StaffSection; 9] = [
+    pub const ALL: [StaffSection; 10] = [
         StaffSection::Desk,
         StaffSection::Intake,
         StaffSection::Review,
         StaffSection::Approve,
         StaffSection::Extensions,
+        StaffSection::Talks,
         StaffSection::Supervision,
         StaffSection::Admin,
         StaffSection::Security,
@@ -190,10 +195,14 @@ mod tests {
     }
 
     #[test]
-    fn a_clerk_sees_the_desk_and_intake_only() {
+    fn a_clerk_sees_the_desk_intake_and_conversations() {
         assert_eq!(
             StaffSection::visible_to(&[Role::Clerk]),
-            vec![StaffSection::Desk, StaffSection::Intake]
+            vec![
+                StaffSection::Desk,
+                StaffSection::Intake,
+                StaffSection::Talks
+            ]
         );
     }
 

@@ -20,5 +20,9 @@ pub mod staff_case;
 pub mod staff_desk;
 #[cfg(feature = "hydrate")]
 mod staff_keys;
+pub mod staff_talks;
 pub mod status;
+pub mod talk_public;
+pub mod talk_view;
+pub mod talk_write;
 pub mod verify;

@@ -64,6 +64,25 @@ pub fn MyPage() -> impl IntoView {
                                         }.into_any()
                                     }}
                                 </section>
+                                {(!s.talks.is_empty()).then(|| view! {
+                                    <section class="case-section">
+                                        <h2>{t!(i18n, my_talks)}</h2>
+                                        <ul class="case-list">
+                                            {s.talks.into_iter().map(|t| view! {
+                                                <li class="case-card">
+                                                    <a href=format!("/talk/{}", t.ref_no)>
+                                                        <span class="case-card-name">{t.subject.clone()}</span>
+                                                        <span class="case-card-meta">
+                                                            {t.channel.name_zh()}" · "<span class="mono">{t.ref_no.clone()}</span>
+                                                            " · "{local_time(t.created_at)}
+                                                        </span>
+                                                    </a>
+                                                    <span class="tag">{t.state.name_zh()}</span>
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 {(!s.drafts.is_empty()).then(|| view! {
                                     <section class="case-section">
                                         <h2>{t!(i18n, my_drafts)}</h2>
@@ -318,6 +337,7 @@ pub fn MessagesPage() -> impl IntoView {
                                         </p>
                                         <p>{m.body.clone()}</p>
                                         {m.case_no.clone().map(|c| view! { <a href=format!("/my/{c}")>{t!(i18n, my_view_case)}</a> })}
+                                        {m.link.clone().map(|l| view! { <a href=l>{t!(i18n, my_view_talk)}</a> })}
                                     </li>
                                 }).collect_view()}
                             </ul>

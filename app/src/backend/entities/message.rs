@@ -11,6 +11,8 @@ pub struct Model {
     pub title: String,
     pub body: String,
     pub case_no: Option<String>,
+    /// Where the message points when it is not about a case (a conversation).
+    pub link: Option<String>,
     pub created_at: DateTimeUtc,
     pub read_at: Option<DateTimeUtc>,
 }

@@ -75,6 +75,8 @@ pub struct Page {
     font: &'static ParsedFont,
     font_id: FontId,
     ops: Vec<Op>,
+    /// Pages already filled (a long written opinion runs over).
+    done: Vec<Vec<Op>>,
 }
 
 impl Page {
@@ -89,6 +91,7 @@ impl Page {
             font,
             font_id,
             ops: Vec::new(),
+            done: Vec::new(),
         })
     }
 
@@ -334,10 +337,19 @@ impl Page {
         Ok(())
     }
 
-    /// The finished one-page document, the font subset to the characters used.
+    /// Starts a new page; what follows is drawn on it.
+    pub fn next_page(&mut self) {
+        self.done.push(std::mem::take(&mut self.ops));
+    }
+
+    /// The finished document, the font subset to the characters used.
     pub fn finish(mut self) -> Vec<u8> {
-        let page = PdfPage::new(Mm(A4_WIDTH), Mm(A4_HEIGHT), std::mem::take(&mut self.ops));
-        self.doc.with_pages(vec![page]);
+        self.done.push(std::mem::take(&mut self.ops));
+        let pages = std::mem::take(&mut self.done)
+            .into_iter()
+            .map(|ops| PdfPage::new(Mm(A4_WIDTH), Mm(A4_HEIGHT), ops))
+            .collect();
+        self.doc.with_pages(pages);
         self.doc.save(&PdfSaveOptions::default(), &mut Vec::new())
     }
 }

@@ -20,14 +20,16 @@ pub struct Notice {
     pub department: String,
     /// 2026年9月28日
     pub date: String,
-    pub case_no: String,
-    pub portal_name: String,
+    /// The grey line at the foot: the number and where the notice can be found again.
+    pub foot: String,
 }
 
 const LEFT: f32 = 25.0;
 const WIDTH: f32 = A4_WIDTH - 2.0 * LEFT;
 const SIZE: f32 = 12.0;
 const LEADING: f32 = 7.2;
+/// The last baseline of body text on a page; below it the text runs onto the next page.
+const BOTTOM: f32 = 262.0;
 
 pub fn render(n: &Notice) -> ServiceResult<Vec<u8>> {
     let mut page = Page::new(&n.title)?;
@@ -45,6 +47,10 @@ pub fn render(n: &Notice) -> ServiceResult<Vec<u8>> {
             text.to_string()
         };
         for line in page.wrap(&text, SIZE, WIDTH) {
+            if *y > BOTTOM {
+                page.next_page();
+                *y = 25.0;
+            }
             page.text(LEFT, *y, SIZE, BLACK, &line);
             *y += LEADING;
         }
@@ -60,6 +66,10 @@ pub fn render(n: &Notice) -> ServiceResult<Vec<u8>> {
         paragraph(&mut page, &mut y, p, true);
     }
     // Department and date on the right, the seal over them.
+    if y > BOTTOM - 20.0 {
+        page.next_page();
+        y = 25.0;
+    }
     y = y.max(190.0) + 12.0;
     let right = LEFT + WIDTH;
     let dept_w = page.width(&n.department, SIZE);
@@ -73,10 +83,6 @@ pub fn render(n: &Notice) -> ServiceResult<Vec<u8>> {
     );
     page.text(right - dept_w, y, SIZE, BLACK, &n.department);
     page.text(right - date_w, y + LEADING, SIZE, BLACK, &n.date);
-    let foot = format!(
-        "办件编号 {}　　本文书可在{}“我的办件”中查看和下载",
-        n.case_no, n.portal_name
-    );
-    page.text(LEFT, 282.0, 9.0, GREY, &foot);
+    page.text(LEFT, 282.0, 9.0, GREY, &n.foot);
     Ok(page.finish())
 }

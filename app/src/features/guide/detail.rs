@@ -3,10 +3,13 @@
 
 use super::labels;
 use crate::api::catalogue::get_guide;
+use crate::api::error::AppError;
 use crate::domain::catalogue::{lines, Guide, MaterialSpec};
 use crate::domain::catalogue_read::{FormFile, GuideDetail};
+use crate::domain::talk::{PublicPage, TalkChannel};
 use crate::domain::time::china;
 use crate::features::not_found::NotFound;
+use crate::features::talk_public::{item_resource, PublicList};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +21,7 @@ pub fn GuideDetailPage() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let guide = Resource::new(code, get_guide);
+    let answered = item_resource(Memo::new(move |_| code()));
     view! {
         <Transition fallback=move || view! { <p class="wrap loading">{t!(i18n, loading)}</p> }>
             // Reactive values are read before the await: after it the page's owner may be gone.
@@ -26,7 +30,7 @@ pub fn GuideDetailPage() -> impl IntoView {
                 Suspend::new(async move {
                 match guide.await {
                     Ok(Some(detail)) if detail.retired => view! { <Retired detail=detail/> }.into_any(),
-                    Ok(Some(detail)) => view! { <GuideView detail=detail/> }.into_any(),
+                    Ok(Some(detail)) => view! { <GuideView detail=detail answered=answered/> }.into_any(),
                     Ok(None) => view! { <UnknownItem code=code/> }.into_any(),
                     Err(e) => view! {
                         <section class="wrap notice-page"><p class="form-error" role="alert">{e.to_string()}</p></section>
@@ -79,7 +83,10 @@ fn Retired(detail: GuideDetail) -> impl IntoView {
 }
 
 #[component]
-fn GuideView(detail: GuideDetail) -> impl IntoView {
+fn GuideView(
+    detail: GuideDetail,
+    answered: Resource<Result<PublicPage, AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let g = detail.guide.clone();
     let code = g.code.clone();
@@ -176,6 +183,10 @@ fn GuideView(detail: GuideDetail) -> impl IntoView {
                 <h2>{t!(i18n, g_legal_basis)}</h2>
                 <ul class="guide-lines">{lines(&g.legal_basis).map(|l| view! { <li>{l.to_string()}</li> }).collect_view()}</ul>
             </section>
+            <div class="guide-section guide-qa">
+                <PublicList channel=TalkChannel::Consultation list=answered asked=None/>
+                <a class="button" href=format!("/consult?item={code}#write")>{t!(i18n, tk_ask_about_item)}</a>
+            </div>
         </article>
     }
     .into_any()

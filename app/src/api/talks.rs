@@ -1,0 +1,182 @@
+//! Server functions of 网上咨询, 网上信访 and 领导信箱: what a channel's page needs (the writer's
+//! kept text, the items or mailboxes to choose from), the public lists, one conversation for its
+//! writer or staff, the writer's own list, and the staff queues. Sending and acting are plain form
+//! posts (`server/src/talk_posts.rs`), so they work without JavaScript.
+
+use super::error::AppError;
+use crate::domain::talk::{
+    AttachmentView, Compose, MailboxView, Problems, PublicPage, TalkChannel, TalkQueuePage,
+    TalkRow, TalkView,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What a channel's writing form needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WritePage {
+    pub signed_in: bool,
+    pub staff: bool,
+    /// The text of a refused send, or the account's name and contact to start from.
+    pub compose: Compose,
+    pub attachments: Vec<AttachmentView>,
+    pub problems: Problems,
+    /// Items a question can be about (code, name).
+    pub items: Vec<(String, String)>,
+    pub mailboxes: Vec<MailboxView>,
+    /// The writer's own conversations of this channel.
+    pub mine: Vec<TalkRow>,
+}
+
+#[server(prefix = "/sf", endpoint = "talk_write_page")]
+pub async fn get_write_page(channel: TalkChannel) -> Result<WritePage, AppError> {
+    use super::context;
+    use crate::backend::{talk_lists, talks};
+    let state = context::state()?;
+    let account = context::current_account().await?;
+    let staff = account
+        .as_ref()
+        .is_some_and(|a| a.roles.iter().any(|r| r.is_staff()));
+    let mut page = WritePage {
+        signed_in: account.is_some(),
+        staff,
+        ..WritePage::default()
+    };
+    let key = talks::draft_key(channel, account.as_ref().map(|a| a.id), &context::client());
+    let kept = match &key {
+        Some(k) => talks::kept(&state.db, k).await?,
+        None => None,
+    };
+    match kept {
+        Some(kept) => {
+            page.compose = kept.compose;
+            page.attachments = kept.attachments;
+            page.problems = kept.problems;
+        }
+        None => {
+            if let Some(a) = account.as_ref().filter(|_| !staff) {
+                let profile = crate::backend::accounts::profile(&state.db, a.id).await?;
+                page.compose.name = profile.name;
+                page.compose.mobile = profile.mobile.unwrap_or_default();
+                page.compose.email = profile.email.unwrap_or_default();
+                page.compose.id_number = profile.id_number.unwrap_or_default();
+            }
+        }
+    }
+    match channel {
+        TalkChannel::Consultation => page.items = talk_lists::items(&state.db).await?,
+        TalkChannel::Letter => page.mailboxes = talk_lists::mailboxes(&state.db).await?,
+        TalkChannel::Petition => {}
+    }
+    if let Some(a) = account.as_ref().filter(|_| !staff) {
+        page.mine = talk_lists::of_writer(&state.db, a.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.channel == channel)
+            .collect();
+    }
+    Ok(page)
+}
+
+/// The published questions or letters, searchable; `item` / `mailbox` narrow the list.
+#[server(prefix = "/sf", endpoint = "talk_public")]
+pub async fn get_public(
+    channel: TalkChannel,
+    q: Option<String>,
+    item: Option<String>,
+    mailbox: Option<String>,
+    page: Option<u64>,
+) -> Result<PublicPage, AppError> {
+    use crate::backend::talk_lists::{self, PublicFilter};
+    let state = super::context::state()?;
+    Ok(talk_lists::public(
+        &state.db,
+        channel,
+        &PublicFilter {
+            q: q.unwrap_or_default(),
+            item_code: item,
+            mailbox_code: mailbox,
+            page: page.unwrap_or(1),
+        },
+    )
+    .await?)
+}
+
+/// One conversation: for staff who may see it, its signed-in writer, or with its query code.
+/// Anyone else, and a wrong code, get the same "not found" (and wrong codes are throttled).
+#[server(prefix = "/sf", endpoint = "talk_view")]
+pub async fn get_talk(ref_no: String, code: Option<String>) -> Result<TalkView, AppError> {
+    use super::context;
+    use crate::backend::applications::Caller;
+    use crate::backend::talks::{self, Viewer};
+    use crate::backend::throttle::{self, LOOKUP_PER_ADDRESS, LOOKUP_PER_DEVICE};
+    let state = context::state()?;
+    let account = context::current_account().await?;
+    let client = context::client();
+    let viewer = match (&account, code.as_deref().filter(|c| !c.is_empty())) {
+        (Some(a), _) if a.roles.iter().any(|r| r.is_staff()) => {
+            Viewer::Staff(Caller::of(a).at(client.address.clone()))
+        }
+        (_, Some(c)) => Viewer::Code(c.chars().take(16).collect()),
+        (Some(a), None) => Viewer::Account(a.id),
+        (None, None) => return Err(context::fail(AppError::Unauthenticated)),
+    };
+    let keys = client.keys("lookup", LOOKUP_PER_DEVICE, LOOKUP_PER_ADDRESS);
+    let now = chrono::Utc::now();
+    if matches!(viewer, Viewer::Code(_)) {
+        throttle::check(&state.db, &keys, now).await?;
+    }
+    let today = crate::domain::time::local_date(now);
+    match talks::view(&state.db, &ref_no, &viewer, today, now).await {
+        Err(crate::backend::error::ServiceError::NotFound) => {
+            if matches!(viewer, Viewer::Code(_)) {
+                throttle::fail(&state.db, &keys, now).await?;
+            }
+            Err(context::fail(AppError::NotFound))
+        }
+        other => other.map_err(|e| context::fail(e.into())),
+    }
+}
+
+/// A staff queue of one channel.
+#[server(prefix = "/sf", endpoint = "talk_queue")]
+pub async fn get_talk_queue(
+    channel: Option<String>,
+    queue: Option<String>,
+    q: Option<String>,
+    page: Option<u64>,
+) -> Result<TalkQueuePage, AppError> {
+    use crate::backend::applications::Caller;
+    use crate::domain::role::StaffSection;
+    use crate::domain::talk::TalkQueue;
+    let account = super::context::require_role(StaffSection::Talks.allowed())
+        .await
+        .map_err(super::context::fail)?;
+    let state = super::context::state()?;
+    let channel = channel
+        .as_deref()
+        .and_then(TalkChannel::from_code)
+        .unwrap_or(TalkChannel::Consultation);
+    let queue = queue
+        .as_deref()
+        .and_then(TalkQueue::from_code)
+        .unwrap_or(TalkQueue::Open);
+    Ok(crate::backend::talk_lists::queue(
+        &state.db,
+        &Caller::of(&account),
+        channel,
+        queue,
+        q.as_deref().unwrap_or(""),
+        page.unwrap_or(1),
+    )
+    .await?)
+}
+
+/// The signed-in writer's questions, petitions and letters.
+#[server(prefix = "/sf", endpoint = "my_talks")]
+pub async fn get_my_talks() -> Result<Vec<TalkRow>, AppError> {
+    let state = super::context::state()?;
+    let Some(account) = super::context::current_account().await? else {
+        return Ok(Vec::new());
+    };
+    Ok(crate::backend::talk_lists::of_writer(&state.db, account.id).await?)
+}

@@ -1,0 +1,20 @@
+//! Yellow and red cards of conversation clocks.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "conversation_cards")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub conversation_id: i32,
+    pub clock_kind: String,
+    pub color: String,
+    pub due_date: Date,
+    pub issued_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
