@@ -13,8 +13,10 @@ fn error_response(description: &str) -> Value {
 
 pub fn document() -> Value {
     let mut doc = catalogue_document();
-    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), case_paths()) {
-        paths.extend(more);
+    for more in [case_paths(), talk_paths()] {
+        if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
+            paths.extend(more);
+        }
     }
     doc
 }
@@ -240,4 +242,64 @@ fn case_paths() -> Value {
             "responses": {"201": {"description": "已评价"}, "404": error_response("未找到"), "409": error_response("已评价过")}
         }}
     })
+}
+
+/// 网上咨询, 网上信访 and 领导信箱: the same four operations on each.
+fn talk_paths() -> Value {
+    let mut paths = serde_json::Map::new();
+    for (base, name, who) in [
+        ("/api/v1/consultations", "网上咨询", "可匿名"),
+        (
+            "/api/v1/petitions",
+            "网上信访",
+            "须登录实名账号；依法不公开",
+        ),
+        ("/api/v1/mailbox-letters", "领导信箱", "须登录实名账号"),
+    ] {
+        let reference = json!({"name": "ref_no", "in": "path", "required": true, "schema": {"type": "string"}, "description": "编号（ZX/XF/XX 开头）"});
+        let code = json!({"name": "query_code", "in": "query", "schema": {"type": "string"}, "description": "查询码（未登录时）"});
+        paths.insert(base.to_string(), json!({
+            "post": {
+                "summary": format!("{name}：提交（{who}）；同一内容重复提交返回原编号"),
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "subject": {"type": "string", "maxLength": 100}, "body": {"type": "string", "maxLength": 5000},
+                    "item_code": {"type": "string"}, "mailbox_code": {"type": "string"}, "category": {"type": "string", "enum": ["complaint", "request", "suggestion", "accusation", "other"]},
+                    "anonymous": {"type": "boolean"}, "name": {"type": "string"}, "id_number": {"type": "string"},
+                    "mobile": {"type": "string"}, "email": {"type": "string"}, "consent_publish": {"type": "boolean"}}}}}},
+                "responses": {
+                    "201": {"description": "{ref_no, query_code, state, due}"},
+                    "401": error_response("须先登录"),
+                    "422": error_response("内容有误：{code, message, fields}")
+                }
+            },
+            "get": {
+                "summary": format!("{name}：工作人员为本部门队列（queue=open|due_soon|overdue|to_publish|done）；其他人为公开列表（信访为本人的信访事项）"),
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "queue", "in": "query", "schema": {"type": "string"}},
+                    {"name": "item", "in": "query", "schema": {"type": "string"}},
+                    {"name": "mailbox", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+                ],
+                "responses": {"200": {"description": "{total, page, per_page, rows}"}}
+            }
+        }));
+        paths.insert(format!("{base}/{{ref_no}}"), json!({"get": {
+            "summary": format!("{name}：一件（来信人、凭查询码或有权办理的工作人员）；查询码错误与编号不存在同样返回 404"),
+            "parameters": [reference, code],
+            "responses": {"200": {"description": "内容、状态、期限、答复、办理过程和当前可做的操作"}, "404": error_response("未找到"), "429": error_response("查询次数过多")}
+        }}));
+        paths.insert(format!("{base}/{{ref_no}}/actions"), json!({"post": {
+            "summary": format!("{name}：操作 transfer|accept|refuse|extend|reply|approve|return|request_review|request_rereview|consent|withdraw_consent|publish|unpublish|rate"),
+            "parameters": [reference],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action", "version"], "properties": {
+                "action": {"type": "string"}, "version": {"type": "integer"}, "query_code": {"type": "string"},
+                "text": {"type": "string"}, "department": {"type": "string"}, "level": {"type": "integer", "minimum": 1, "maximum": 5},
+                "public_subject": {"type": "string"}, "public_body": {"type": "string"}, "public_reply": {"type": "string"},
+                "save_template": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "{ref_no, state, version, due}"}, "403": error_response("无权操作"),
+                "404": error_response("未找到"), "409": error_response("已被他人处理，请刷新"), "422": error_response("内容有误或当前状态不能操作")}
+        }}));
+    }
+    Value::Object(paths)
 }

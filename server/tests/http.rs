@@ -576,6 +576,9 @@ async fn the_rest_api_serves_departments_items_guides_and_its_openapi_document()
         "/api/v1/applications/{case_no}/actions",
         "/api/v1/status/{case_no}",
         "/api/v1/ratings",
+        "/api/v1/consultations",
+        "/api/v1/petitions/{ref_no}",
+        "/api/v1/mailbox-letters/{ref_no}/actions",
     ] {
         assert!(doc["paths"][path].is_object(), "OpenAPI lacks {path}");
     }
@@ -1102,4 +1105,252 @@ async fn the_back_office_checks_department_version_and_owner_on_every_door() {
     let (status, _, page) = send(&router, get("/verify/NOSUCHCODE")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("无法核验"), "{page:.300}");
+}
+
+/// A multipart form post as a browser sends it without JavaScript: text fields, then files.
+fn form_post(
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> Request<Body> {
+    let boundary = "yizhanTalkBoundary0123456789";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Request::post(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// The three conversation channels over REST and plain forms: an anonymous question, its page
+/// with the query code (a wrong code: 404), script text shown as text, a 100,000-character letter
+/// and 20 attachments refused with messages while the text is kept, petitions only for a signed-in
+/// account, malformed JSON, a stale version, and the staff queue.
+#[tokio::test]
+async fn the_conversation_channels_keep_hostile_input_and_show_it_as_text() {
+    let (router, _db) = catalogue_app().await;
+    let device = "yz_device=0123456789abcdef0123456789abcdef";
+    let (status, _, body) = send(
+        &router,
+        json_request(
+            "POST",
+            "/api/v1/consultations",
+            device,
+            serde_json::json!({
+                "subject": "<script>alert('x')</script>营业执照",
+                "body": "<img src=x onerror=alert(1)>请问营业执照怎么办？",
+                "anonymous": true,
+                "item_code": "990100-XK-0013",
+            }),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let sent = json(&body);
+    let ref_no = sent["ref_no"].as_str().unwrap().to_string();
+    let code = sent["query_code"].as_str().unwrap().to_string();
+    assert_eq!(sent["state"], "waiting");
+
+    let (status, _, _) = send(
+        &router,
+        get(&format!(
+            "/api/v1/consultations/{ref_no}?query_code=00000000"
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, body) = send(
+        &router,
+        get(&format!("/api/v1/consultations/{ref_no}?query_code={code}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["version"], 1);
+    // The writer's page shows the markup as text.
+    let (status, _, page) = send(&router, get(&format!("/talk/{ref_no}?code={code}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("&lt;script&gt;alert("), "escaped subject");
+    assert!(!page.contains("<script>alert("), "no live script");
+    assert!(!page.contains("<img src=x"), "no live image");
+
+    // A stale version: 409; malformed JSON: 422 with a message in Chinese.
+    let (status, _, body) = send(
+        &router,
+        json_request(
+            "POST",
+            &format!("/api/v1/consultations/{ref_no}/actions"),
+            device,
+            serde_json::json!({"action": "consent", "version": 7, "query_code": code}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let mut broken = json_request(
+        "POST",
+        "/api/v1/consultations",
+        device,
+        serde_json::json!({}),
+    );
+    *broken.body_mut() = Body::from("{\"subject\": ");
+    let (status, _, body) = send(&router, broken).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(&body)["message"].as_str().unwrap().contains("JSON"));
+
+    // Petitions and letters need a signed-in account.
+    let (status, _, _) = send(
+        &router,
+        json_request(
+            "POST",
+            "/api/v1/petitions",
+            device,
+            serde_json::json!({"subject": "x"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, headers, _) = send(
+        &router,
+        form_post("/petition/send", device, &[("f.subject", "x")], &[]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+
+    // A letter of 100,000 characters with 20 attachments: refused with messages, text kept.
+    let citizen1 = session_of(&router, "citizen1").await;
+    let cookie = format!("{citizen1}; {device}");
+    let long = "长".repeat(100_000);
+    let pdfs: Vec<Vec<u8>> = (0..20)
+        .map(|i| [PDF, format!("{i}").as_bytes()].concat())
+        .collect();
+    let files: Vec<(&str, &[u8])> = pdfs.iter().map(|p| ("扫描件.pdf", p.as_slice())).collect();
+    let (status, headers, _) = send(
+        &router,
+        form_post(
+            "/mailbox/send",
+            &cookie,
+            &[
+                ("f.mailbox_code", "mayor"),
+                ("f.subject", "</textarea><script>alert(2)</script>"),
+                ("f.body", &long),
+            ],
+            &files,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let back = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(back.starts_with("/mailbox?kept=1"), "{back}");
+    let (status, _, page) = send(&router, get_as("/mailbox?kept=1", &cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("不能超过 5000 字"),
+        "the body's problem is shown"
+    );
+    assert!(
+        page.contains("最多 5 个附件"),
+        "the files' problem is shown"
+    );
+    assert!(page.contains("长长长长长长长长"), "the text is kept");
+    assert!(
+        page.contains("&lt;/textarea&gt;&lt;script&gt;"),
+        "kept markup stays text"
+    );
+    assert!(!page.contains("<script>alert(2)"));
+    // Corrected: sent, with the five kept files.
+    let (status, headers, _) = send(
+        &router,
+        form_post(
+            "/mailbox/send",
+            &cookie,
+            &[
+                ("f.mailbox_code", "mayor"),
+                ("f.subject", "建议"),
+                ("f.body", "请延长周末开放时间。"),
+            ],
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let to = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.starts_with("/talk/XX"), "{to}");
+    let letter = to
+        .trim_start_matches("/talk/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _, body) = send(
+        &router,
+        get_as(&format!("/api/v1/mailbox-letters/{letter}"), &cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(json(&body)["attachments"].as_array().unwrap().len(), 5);
+    // Another citizen: 404 on the letter and its files.
+    let citizen2 = session_of(&router, "citizen2").await;
+    let (status, _, _) = send(
+        &router,
+        get_as(&format!("/api/v1/mailbox-letters/{letter}"), &citizen2),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let file = json(&body)["attachments"][0]["upload_id"].as_i64().unwrap();
+    let (status, _, _) = send(
+        &router,
+        get_as(&format!("/talk/{letter}/files/{file}"), &citizen2),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = send(
+        &router,
+        get_as(&format!("/talk/{letter}/files/{file}"), &cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // The mayor's office sees it in its queue; the queue page draws.
+    let office1 = session_of(&router, "office1").await;
+    let (status, _, body) = send(
+        &router,
+        get_as("/api/v1/mailbox-letters?queue=open", &office1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(json(&body)["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["ref_no"] == letter.as_str()));
+    let (status, _, page) = send(&router, get_as("/staff/talks?channel=letter", &office1)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&letter), "the queue lists the letter");
 }

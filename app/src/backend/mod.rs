@@ -42,4 +42,6 @@ pub mod documents;
 #[cfg(test)]
 mod online_tests;
 #[cfg(test)]
+mod talk_tests;
+#[cfg(test)]
 mod tests;
