@@ -81,25 +81,23 @@ pub fn page_of(channel: TalkChannel) -> &'static str {
     }
 }
 
+/// The writing form's fields (`f.{name}`, as the page's fields are named).
 fn compose_of(posted: &crate::apply_posts::Posted) -> Compose {
-    let text = |name: &str| field(posted, name).unwrap_or("").to_string();
-    let some = |name: &str| {
-        field(posted, name)
-            .map(str::to_string)
-            .filter(|s| !s.is_empty())
-    };
+    let f = |name: &str| field(posted, &format!("f.{name}"));
+    let text = |name: &str| f(name).unwrap_or("").to_string();
+    let some = |name: &str| f(name).map(str::to_string).filter(|s| !s.is_empty());
     Compose {
         item_code: some("item_code"),
         mailbox_code: some("mailbox_code"),
         category: some("category"),
         subject: text("subject"),
         body: text("body"),
-        anonymous: field(posted, "anonymous").is_some(),
+        anonymous: f("anonymous").is_some(),
         name: text("name"),
         id_number: text("id_number"),
         mobile: text("mobile"),
         email: text("email"),
-        consent_publish: field(posted, "consent_publish").is_some(),
+        consent_publish: f("consent_publish").is_some(),
     }
 }
 
