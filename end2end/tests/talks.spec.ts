@@ -13,8 +13,8 @@ async function as(browser: Browser, user: string | null, width = 1366, height = 
 
 /// Opens a staff action panel by its name and returns it.
 async function panel(page: Page, name: string) {
-  const p = page.locator('.action-panel').filter({ has: page.locator('summary', { hasText: name }) });
-  if ((await p.getAttribute('open')) === null) await p.locator('summary').click();
+  const p = page.locator('.action-panel').filter({ has: page.locator(':scope > summary', { hasText: name }) });
+  if ((await p.getAttribute('open')) === null) await p.locator(':scope > summary').click();
   await expect(p).toHaveAttribute('open', '');
   return p;
 }
@@ -92,7 +92,7 @@ test('a letter to the mayor is assigned, answered, checked by the office and pub
   const citizen = await as(browser, 'citizen2');
   await citizen.goto('/mailbox');
   await waitForHydration(citizen);
-  await citizen.getByLabel(/市长信箱/).check();
+  await citizen.getByRole('radio', { name: /^市长信箱/ }).check();
   await citizen.locator('#f-subject').fill(subject);
   await citizen.locator('#f-body').fill('上班族工作日难以请假，建议周六开放。');
   await citizen.getByLabel(/我同意在隐去个人信息后公开/).check();
@@ -136,8 +136,9 @@ test('a letter to the mayor is assigned, answered, checked by the office and pub
   await visitor.goto('/mailbox?mailbox=mayor');
   await waitForHydration(visitor);
   await expect(visitor.locator('.qa-card', { hasText: subject })).toContainText('周六 9:00—17:00');
-  const mayor = visitor.locator('.mailbox-card', { hasText: '市长信箱' });
-  await expect(mayor).toContainText('按时答复率');
+  const mayor = visitor.locator('.mailbox-card').filter({ has: visitor.locator('h3', { hasText: /^市长信箱$/ }) });
+  await expect(mayor.locator('.mailbox-figures dd').nth(1)).not.toHaveText('0');
+  await visitor.screenshot({ path: `${SCREENS}/mailbox-published-desktop.png`, fullPage: true });
 });
 
 pagesInFourModes('conversation channel pages', [

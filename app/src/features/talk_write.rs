@@ -135,9 +135,9 @@ fn WriteScreen(
         view! {
             <div class="notice talk-login">
                 <p>{t!(i18n, tk_login_needed)}</p>
-                <a class="button button-primary" href=format!("/login?next={next}")>{t!(i18n, nav_login)}</a>
+                <a class="button button-primary" href=format!("/login?next={next}")>{t!(i18n, login)}</a>
                 " "
-                <a class="button" href="/register">{t!(i18n, nav_register)}</a>
+                <a class="button" href="/register">{t!(i18n, register)}</a>
             </div>
         }
         .into_any()
