@@ -907,12 +907,10 @@ pub async fn act(
         }
         TalkAction::Consent => {
             update.consent_publish = Set(true);
-            detail = "同意公开".into();
         }
         TalkAction::WithdrawConsent => {
             update.consent_publish = Set(false);
             update.published = Set(false);
-            detail = "不同意公开".into();
         }
         TalkAction::Publish => {
             update.published = Set(true);

@@ -193,7 +193,7 @@ fn StaffTalkScreen(talk: TalkView, done: Option<String>, error: Option<String>) 
     let t = talk;
     let url = format!("/talk/{}/act", t.ref_no);
     let back = format!("/staff/talks?channel={}", t.channel.code());
-    let staff_actions: Vec<_> = t
+    let mut staff_actions: Vec<_> = t
         .offers
         .iter()
         .filter(|o| {
@@ -204,6 +204,22 @@ fn StaffTalkScreen(talk: TalkView, done: Option<String>, error: Option<String>) 
         })
         .cloned()
         .collect();
+    // The main work first (it opens by itself), routing and the rest after.
+    staff_actions.sort_by_key(|o| {
+        [
+            TalkAction::Reply,
+            TalkAction::Approve,
+            TalkAction::Accept,
+            TalkAction::Publish,
+            TalkAction::Transfer,
+            TalkAction::Return,
+            TalkAction::Refuse,
+            TalkAction::Extend,
+            TalkAction::Unpublish,
+        ]
+        .iter()
+        .position(|a| *a == o.action)
+    });
     let panels = staff_actions
         .iter()
         .enumerate()

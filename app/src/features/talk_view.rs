@@ -209,9 +209,11 @@ fn TalkScreen(talk: TalkView, flags: Flags) -> impl IntoView {
                         <ol class="history">
                             {t.events.iter().map(|e| view! {
                                 <li>
-                                    <span class="history-when">{local_time(e.at)}</span>
-                                    <span class="history-what">{e.action.clone()}</span>
-                                    {e.department.clone().map(|d| view! { <span class="muted">" · "{d}</span> })}
+                                    <p class="history-head">
+                                        <time class="muted">{local_time(e.at)}</time>
+                                        <strong>{e.action.clone()}</strong>
+                                        {e.department.clone().map(|d| view! { <span class="muted">{d}</span> })}
+                                    </p>
                                     {(!e.detail.is_empty()).then(|| view! { <p class="pre history-detail">{e.detail.clone()}</p> })}
                                 </li>
                             }).collect_view()}

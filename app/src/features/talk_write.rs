@@ -166,7 +166,7 @@ fn WriteScreen(
                     <form action="/talk/find" method="get">
                         <label class="field">
                             <span>{t!(i18n, tk_ref_no)}</span>
-                            <input name="ref" autocomplete="off" maxlength="20" required placeholder="ZX2026120100001"/>
+                            <input name="ref" autocomplete="off" maxlength="20" required placeholder=format!("{}2026120100001", channel.prefix())/>
                         </label>
                         <label class="field">
                             <span>{t!(i18n, tk_query_code)}</span>
