@@ -11,7 +11,7 @@ use app::backend::applications::Caller;
 use app::backend::calendar;
 use app::backend::error::ServiceError;
 use app::backend::state::AppState;
-use app::backend::talk_lists::{self, PublicFilter};
+use app::backend::talks::lists::{self as talk_lists, PublicFilter};
 use app::backend::talks::{self, TalkInput};
 use app::domain::talk::{Compose, TalkAction, TalkChannel, TalkQueue};
 use axum::extract::{Path, Query, State};

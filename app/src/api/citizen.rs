@@ -171,7 +171,7 @@ pub async fn get_my_space() -> Result<Option<MySpace>, AppError> {
     Ok(Some(MySpace {
         cases: crate::backend::my_cases::list(&state.db, account.id).await?,
         drafts: crate::backend::my_cases::drafts(&state.db, account.id).await?,
-        talks: crate::backend::talk_lists::of_writer(&state.db, account.id).await?,
+        talks: crate::backend::talks::lists::of_writer(&state.db, account.id).await?,
         unread: crate::backend::messages::unread(&state.db, account.id).await?,
         display_name: account.display_name,
     }))

@@ -30,7 +30,7 @@ pub struct WritePage {
 #[server(prefix = "/sf", endpoint = "talk_write_page")]
 pub async fn get_write_page(channel: TalkChannel) -> Result<WritePage, AppError> {
     use super::context;
-    use crate::backend::{talk_lists, talks};
+    use crate::backend::talks::{self, lists as talk_lists};
     let state = context::state()?;
     let account = context::current_account().await?;
     let staff = account
@@ -86,7 +86,7 @@ pub async fn get_public(
     mailbox: Option<String>,
     page: Option<u64>,
 ) -> Result<PublicPage, AppError> {
-    use crate::backend::talk_lists::{self, PublicFilter};
+    use crate::backend::talks::lists::{self as talk_lists, PublicFilter};
     let state = super::context::state()?;
     Ok(talk_lists::public(
         &state.db,
@@ -160,7 +160,7 @@ pub async fn get_talk_queue(
         .as_deref()
         .and_then(TalkQueue::from_code)
         .unwrap_or(TalkQueue::Open);
-    Ok(crate::backend::talk_lists::queue(
+    Ok(crate::backend::talks::lists::queue(
         &state.db,
         &Caller::of(&account),
         channel,
@@ -178,5 +178,5 @@ pub async fn get_my_talks() -> Result<Vec<TalkRow>, AppError> {
     let Some(account) = super::context::current_account().await? else {
         return Ok(Vec::new());
     };
-    Ok(crate::backend::talk_lists::of_writer(&state.db, account.id).await?)
+    Ok(crate::backend::talks::lists::of_writer(&state.db, account.id).await?)
 }

@@ -28,7 +28,6 @@ pub mod processes;
 pub mod scheduler;
 pub mod sessions;
 pub mod state;
-pub mod talk_lists;
 pub mod talks;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

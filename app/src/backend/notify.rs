@@ -7,7 +7,7 @@ use super::error::ServiceResult;
 use crate::domain::workflow::Action;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 
 /// What goes into an outbox row of kind `email` or `sms`.
@@ -131,25 +131,47 @@ pub async fn case_event(
         rows.push(("sms", mobile));
     }
     for (kind, recipient) in rows {
-        outbox::Entity::insert(outbox::ActiveModel {
-            dedupe_key: Set(format!("{event}:{kind}")),
-            kind: Set(kind.to_string()),
-            recipient: Set(recipient),
-            payload: Set(payload.clone()),
-            created_at: Set(now),
-            sent_at: Set(None),
-            attempts: Set(0),
-            next_attempt_at: Set(Some(now)),
-            last_error: Set(None),
-            ..Default::default()
-        })
-        .on_conflict(
-            OnConflict::column(outbox::Column::DedupeKey)
-                .do_nothing()
-                .to_owned(),
+        enqueue(
+            txn,
+            format!("{event}:{kind}"),
+            kind,
+            recipient,
+            payload.clone(),
+            now,
         )
-        .exec_without_returning(txn)
         .await?;
     }
+    Ok(())
+}
+
+/// Puts one row in the outbox unless a row with the same key is there already: each (event,
+/// recipient) is queued once, however often or by however many instances it is tried.
+pub(crate) async fn enqueue(
+    txn: &impl ConnectionTrait,
+    dedupe_key: String,
+    kind: &str,
+    recipient: String,
+    payload: String,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    outbox::Entity::insert(outbox::ActiveModel {
+        dedupe_key: Set(dedupe_key),
+        kind: Set(kind.to_string()),
+        recipient: Set(recipient),
+        payload: Set(payload),
+        created_at: Set(now),
+        sent_at: Set(None),
+        attempts: Set(0),
+        next_attempt_at: Set(Some(now)),
+        last_error: Set(None),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(outbox::Column::DedupeKey)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
     Ok(())
 }

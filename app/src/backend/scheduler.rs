@@ -8,7 +8,7 @@
 //! before it reads.
 
 use super::applications::{self, ActionInput, Caller};
-use super::entities::{card as card_row, outbox};
+use super::entities::card as card_row;
 use super::error::{ServiceError, ServiceResult};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::{self, Card, YELLOW_WITHIN_WORKING_DAYS};
@@ -209,22 +209,14 @@ async fn issue_card(
             color.name_zh()
         ),
     });
-    outbox::Entity::insert(outbox::ActiveModel {
-        dedupe_key: Set(format!("card:{}:{color_code}", clock.id)),
-        kind: Set("card_reminder".into()),
-        recipient: Set(format!("case:{}", clock.case_no)),
-        payload: Set(payload.to_string()),
-        created_at: Set(now),
-        sent_at: Set(None),
-        attempts: Set(0),
-        ..Default::default()
-    })
-    .on_conflict(
-        OnConflict::column(outbox::Column::DedupeKey)
-            .do_nothing()
-            .to_owned(),
+    super::notify::enqueue(
+        txn,
+        format!("card:{}:{color_code}", clock.id),
+        "card_reminder",
+        format!("case:{}", clock.case_no),
+        payload.to_string(),
+        now,
     )
-    .exec_without_returning(txn)
     .await?;
     Ok(true)
 }

@@ -11,7 +11,7 @@ use super::entities::{audit_log, conversation_draft, message, outbox};
 use super::error::ServiceError;
 use super::files::LocalFiles;
 use super::state::Environment;
-use super::talk_lists::{self, PublicFilter};
+use super::talks::lists::{self as talk_lists, PublicFilter};
 use super::talks::{self, SentFile, TalkInput, Viewer};
 use super::testing::TestDb;
 use super::throttle::Client;

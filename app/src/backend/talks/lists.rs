@@ -2,10 +2,10 @@
 //! the public lists of published questions and letters, the mailboxes with their figures, the
 //! writer's own list, and a petition's written opinion as a PDF.
 
-use super::applications::Caller;
-use super::entities::{conversation as conv, mailbox, service_item};
-use super::error::{ServiceError, ServiceResult};
-use super::talks::{department_names, find_for, Viewer};
+use super::{about, department_names, find_for, Viewer};
+use crate::backend::applications::Caller;
+use crate::backend::entities::{conversation as conv, mailbox, service_item};
+use crate::backend::error::{ServiceError, ServiceResult};
 use crate::domain::card::Card;
 use crate::domain::site::SiteInfo;
 use crate::domain::talk::{
@@ -260,21 +260,7 @@ pub async fn public(
     let names = department_names(db).await?;
     let mut out = Vec::new();
     for r in rows {
-        let item = match &r.item_code {
-            Some(code) => service_item::Entity::find()
-                .filter(service_item::Column::Code.eq(code.clone()))
-                .one(db)
-                .await?
-                .map(|i| i.name),
-            None => None,
-        };
-        let mailbox = match &r.mailbox_code {
-            Some(code) => mailbox::Entity::find_by_id(code.clone())
-                .one(db)
-                .await?
-                .map(|m| m.name),
-            None => None,
-        };
+        let (item, mailbox) = about(db, &r).await?;
         out.push(PublicTalk {
             ref_no: r.ref_no,
             channel,
@@ -417,7 +403,7 @@ pub async fn opinion_pdf(
             .filter(|l| !l.is_empty())
             .map(str::to_string),
     );
-    let notice = super::pdf::notice::Notice {
+    let notice = crate::backend::pdf::notice::Notice {
         title: title.to_string(),
         number: format!("信{mark}字〔{}〕第 {} 号", on.format("%Y"), row.ref_no),
         addressee: row.writer_name.clone(),
@@ -431,5 +417,5 @@ pub async fn opinion_pdf(
             row.ref_no, site.portal_name
         ),
     };
-    super::pdf::notice::render(&notice)
+    crate::backend::pdf::notice::render(&notice)
 }
