@@ -20,15 +20,18 @@ pub struct WritePage {
     pub compose: Compose,
     pub attachments: Vec<AttachmentView>,
     pub problems: Problems,
-    /// Items a question can be about (code, name).
-    pub items: Vec<(String, String)>,
+    /// The item a question is about (code, name), when asked from its guide page.
+    pub item: Option<(String, String)>,
     pub mailboxes: Vec<MailboxView>,
     /// The writer's own conversations of this channel.
     pub mine: Vec<TalkRow>,
 }
 
 #[server(prefix = "/sf", endpoint = "talk_write_page")]
-pub async fn get_write_page(channel: TalkChannel) -> Result<WritePage, AppError> {
+pub async fn get_write_page(
+    channel: TalkChannel,
+    item: Option<String>,
+) -> Result<WritePage, AppError> {
     use super::context;
     use crate::backend::talks::{self, lists as talk_lists};
     let state = context::state()?;
@@ -63,7 +66,11 @@ pub async fn get_write_page(channel: TalkChannel) -> Result<WritePage, AppError>
         }
     }
     match channel {
-        TalkChannel::Consultation => page.items = talk_lists::items(&state.db).await?,
+        TalkChannel::Consultation => {
+            if let Some(code) = page.compose.item_code.clone().or(item) {
+                page.item = talk_lists::item_named(&state.db, &code).await?;
+            }
+        }
         TalkChannel::Letter => page.mailboxes = talk_lists::mailboxes(&state.db).await?,
         TalkChannel::Petition => {}
     }

@@ -52,7 +52,8 @@ fn def(key: &str, label: String, kind: FieldKind, required: bool, help: String) 
 pub fn TalkChannelPage(channel: TalkChannel) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::new(|| (), move |_| get_write_page(channel));
+    let asked_item = query.read_untracked().get("item");
+    let page = Resource::new(|| (), move |_| get_write_page(channel, asked_item.clone()));
     let portal = portal_channel(channel);
     let intro = move || match channel {
         TalkChannel::Consultation => t_string!(i18n, tk_consult_intro),
@@ -254,7 +255,7 @@ fn WriteForm(
     let attachments_problem = problem("attachments");
     let chosen_item = c.item_code.clone().or(asked_item).unwrap_or_default();
     let chosen_mailbox = c.mailbox_code.clone().or(asked_mailbox).unwrap_or_default();
-    let items = page.items.clone();
+    let item = page.item.clone();
     let mailboxes = page.mailboxes.clone();
     let kept_files = page.attachments.clone();
     let chooser = match channel {
@@ -267,12 +268,12 @@ fn WriteForm(
                     {p.map(|p| view! { <p class="field-problem">{p}</p> })}
                     <select id="f-item_code" name="f.item_code">
                         <option value="">{t!(i18n, tk_item_general)}</option>
-                        {items.into_iter().map(|(code, name)| {
+                        {item.map(|(code, name)| {
                             let selected = code == chosen_item;
                             view! { <option value=code selected=selected>{name}</option> }
-                        }).collect_view()}
+                        })}
                     </select>
-                    <p class="hint">{t!(i18n, tk_item_hint)}</p>
+                    <p class="hint">{t!(i18n, tk_item_hint)}" "<a href="/guide">{t!(i18n, ch_guide)}</a></p>
                 </div>
             }
             .into_any()

@@ -334,17 +334,18 @@ pub async fn mailboxes(db: &DatabaseConnection) -> ServiceResult<Vec<MailboxView
         .collect())
 }
 
-/// The items a question may be about: code and name, for the form's list.
-pub async fn items(db: &DatabaseConnection) -> ServiceResult<Vec<(String, String)>> {
+/// The item a question is asked about (from its guide page), if it is in the catalogue: code and
+/// name. The form offers it beside a general question instead of a list of every item.
+pub async fn item_named(
+    db: &DatabaseConnection,
+    code: &str,
+) -> ServiceResult<Option<(String, String)>> {
     Ok(service_item::Entity::find()
+        .filter(service_item::Column::Code.eq(code))
         .filter(service_item::Column::Retired.eq(false))
-        .order_by_asc(service_item::Column::Code)
-        .limit(500)
-        .all(db)
+        .one(db)
         .await?
-        .into_iter()
-        .map(|i| (i.code, i.name))
-        .collect())
+        .map(|i| (i.code, i.name)))
 }
 
 /// A petition's written answer (不予受理告知书, 处理意见书, 复查意见书, 复核意见书) as a PDF, for the
