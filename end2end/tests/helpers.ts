@@ -15,7 +15,7 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
   await waitForHydration(page);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
 /// Logs in and waits until the browser has left the login page.

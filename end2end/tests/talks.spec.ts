@@ -1,5 +1,5 @@
 import { test, expect, Browser, Page } from '@playwright/test';
-import { SCREENS, loginAs, waitForHydration, pagesInFourModes } from './helpers';
+import { SCREENS, loginAs, waitForHydration, pagesInFourModes, expectNoHorizontalScroll } from './helpers';
 
 // 食品经营许可, answered by 市场监管局 (reviewer1).
 const ITEM = '990100-XK-0013';
@@ -9,6 +9,15 @@ async function as(browser: Browser, user: string | null, width = 1366, height = 
   const page = await context.newPage();
   if (user) await loginAs(page, user);
   return page;
+}
+
+/// The page as it is now, also at phone width (then back to the desktop size).
+async function alsoOnPhone(page: Page, name: string) {
+  await page.screenshot({ path: `${SCREENS}/${name}-desktop.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expectNoHorizontalScroll(page);
+  await page.screenshot({ path: `${SCREENS}/${name}-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
 }
 
 /// Opens a staff action panel by its name and returns it.
@@ -51,7 +60,7 @@ test('a question is answered, published with the asker’s consent, and shown on
   await reply.getByRole('button', { name: '使用此模板' }).first().click();
   await expect(reply.locator('textarea[name="text"]')).toHaveValue(/营业执照/);
   await reply.locator('textarea[name="text"]').fill(`您好！开面馆需办理食品经营许可，承诺 10 个工作日内办结。${stamp}`);
-  await reviewer.screenshot({ path: `${SCREENS}/staff-talk-desktop.png`, fullPage: true });
+  await alsoOnPhone(reviewer, 'staff-talk');
   await reply.getByRole('button', { name: '确认答复' }).click();
   await expect(reviewer.locator('.flash-ok')).toContainText('已完成“答复”');
 
@@ -62,7 +71,7 @@ test('a question is answered, published with the asker’s consent, and shown on
   await citizen.getByRole('button', { name: '同意公开' }).click();
   await expect(citizen.locator('.flash-ok')).toBeVisible();
   await expect(citizen.locator('.talk-side')).toContainText('您已同意公开');
-  await citizen.screenshot({ path: `${SCREENS}/talk-answered-desktop.png`, fullPage: true });
+  await alsoOnPhone(citizen, 'talk-answered');
 
   // The department publishes the redacted text.
   await reviewer.goto(`/staff/talks/${ref}`);
@@ -145,4 +154,5 @@ pagesInFourModes('conversation channel pages', [
   { name: 'consult', path: '/consult', user: null },
   { name: 'mailbox', path: '/mailbox', user: null },
   { name: 'petition', path: '/petition', user: 'citizen1' },
+  { name: 'staff-talks', path: '/staff/talks?channel=consultation&queue=done', user: 'reviewer1' },
 ]);
