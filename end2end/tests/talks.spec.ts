@@ -156,3 +156,43 @@ pagesInFourModes('conversation channel pages', [
   { name: 'petition', path: '/petition', user: 'citizen1' },
   { name: 'staff-talks', path: '/staff/talks?channel=consultation&queue=done', user: 'reviewer1' },
 ]);
+
+test('hostile input: markup, 100,000 characters and 20 attachments are refused with messages and nothing typed is lost', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const page = await as(browser, 'citizen1');
+  let dialogs = 0;
+  page.on('dialog', async (d) => {
+    dialogs += 1;
+    await d.dismiss();
+  });
+  const stamp = Date.now().toString(36);
+  const subject = `<script>alert('x')</script><img src=x onerror=alert(1)> ${stamp}`;
+  await page.goto('/mailbox?to=mayor');
+  await waitForHydration(page);
+  await page.locator('#f-subject').fill(subject);
+  await page.locator('#f-body').fill('长'.repeat(100_000));
+  const pdfs = Array.from({ length: 20 }, (_, i) => ({
+    name: `第${i + 1}页.pdf`,
+    mimeType: 'application/pdf',
+    buffer: Buffer.from(`%PDF-1.4\n% page ${i}\n%%EOF\n`),
+  }));
+  await page.setInputFiles('#f-attachments', pdfs);
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await page.waitForURL(/\/mailbox\?kept=1/);
+  await waitForHydration(page);
+  await expect(page.locator('.talk-form .notice')).toContainText('都已保留');
+  await expect(page.locator('#f-body').locator('..')).toContainText('不能超过 5000 字（现在 100000 字）');
+  await expect(page.locator('#f-body')).toHaveValue('长'.repeat(100_000));
+  await expect(page.locator('#e-attachments')).toContainText('最多 5 个附件');
+  await expect(page.locator('.kept-files li')).toHaveCount(5);
+  await expect(page.locator('#f-subject')).toHaveValue(subject);
+  await page.screenshot({ path: `${SCREENS}/mailbox-kept-desktop.png`, fullPage: true });
+  // Shortened and sent: the five kept files go with it, the markup stays text.
+  await page.locator('#f-body').fill('请延长周末开放时间。');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await page.waitForURL(/\/talk\/XX\d+/);
+  await waitForHydration(page);
+  await expect(page.locator('h1')).toHaveText(subject);
+  await expect(page.locator('.kept-files li')).toHaveCount(5);
+  expect(dialogs).toBe(0);
+});

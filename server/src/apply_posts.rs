@@ -80,10 +80,11 @@ pub(crate) async fn read(mut multipart: Multipart) -> Posted {
             }
         } else {
             match field.text().await {
-                // Far above any field's limit: the draft keeps it and the check says it is too long.
+                // Far above any field's limit (a letter of 100,000 characters is kept whole): the
+                // draft keeps it and the check says it is too long.
                 Ok(text) => posted
                     .fields
-                    .push((name, text.chars().take(20_000).collect())),
+                    .push((name, text.chars().take(200_000).collect())),
                 Err(_) => {
                     posted.broken = true;
                     break;

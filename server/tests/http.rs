@@ -1271,8 +1271,8 @@ async fn the_conversation_channels_keep_hostile_input_and_show_it_as_text() {
     let (status, _, page) = send(&router, get_as("/mailbox?kept=1", &cookie)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("不能超过 5000 字"),
-        "the body's problem is shown"
+        page.contains("不能超过 5000 字（现在 100000 字）"),
+        "the body's problem is shown, counted whole"
     );
     assert!(
         page.contains("最多 5 个附件"),
