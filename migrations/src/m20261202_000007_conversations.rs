@@ -147,7 +147,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // One card of each colour per clock of a conversation, however many schedulers race.
+        // One card of each colour per clock and deadline of a conversation, however many
+        // schedulers race (an extension moves the deadline: its new one gets its own cards).
         manager
             .create_index(
                 Index::create()
@@ -156,6 +157,7 @@ impl MigrationTrait for Migration {
                     .col("conversation_id")
                     .col("clock_kind")
                     .col("color")
+                    .col("due_date")
                     .unique()
                     .to_owned(),
             )

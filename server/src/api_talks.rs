@@ -6,7 +6,7 @@
 use crate::api_cases::Requester;
 use crate::api_v1::{require_account, signed_in, ApiError};
 use crate::apply_posts::today;
-use crate::talk_posts::{count_miss, guard_lookup, viewer_of};
+use crate::talk_posts::{count_miss, guard_lookup};
 use app::backend::applications::Caller;
 use app::backend::calendar;
 use app::backend::error::ServiceError;
@@ -180,6 +180,15 @@ struct CodeParam {
     query_code: Option<String>,
 }
 
+/// Neither signed in nor holding a query code.
+fn need_code() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        "请先登录，或提供编号的查询码（query_code）",
+    )
+}
+
 fn check_channel(channel: TalkChannel, ref_no: &str) -> ApiResult<()> {
     if TalkChannel::from_ref_no(ref_no) == Some(channel) {
         Ok(())
@@ -198,12 +207,17 @@ async fn one(
 ) -> ApiResult<Response> {
     check_channel(channel, &ref_no)?;
     let account = signed_in(&state, &headers).await?;
-    let viewer = viewer_of(account.as_ref(), q.query_code.as_deref(), &client);
-    guard_lookup(&state, &client, &viewer).await?;
+    let viewer = talks::viewer_of(
+        account.as_ref(),
+        q.query_code.as_deref(),
+        client.address.clone(),
+    )
+    .ok_or_else(need_code)?;
+    guard_lookup(&state, &client, &viewer, &ref_no).await?;
     match talks::view(&state.db, &ref_no, &viewer, today(), chrono::Utc::now()).await {
         Ok(view) => Ok(Json(view).into_response()),
         Err(ServiceError::NotFound) => {
-            count_miss(&state, &client, &viewer).await;
+            count_miss(&state, &client, &viewer, &ref_no).await;
             Err(ApiError::not_found("该编号（或查询码不正确）"))
         }
         Err(e) => Err(e.into()),
@@ -234,8 +248,13 @@ async fn action(
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "没有这个操作")
     })?;
     let account = signed_in(&state, &headers).await?;
-    let viewer = viewer_of(account.as_ref(), body.query_code.as_deref(), &client);
-    guard_lookup(&state, &client, &viewer).await?;
+    let viewer = talks::viewer_of(
+        account.as_ref(),
+        body.query_code.as_deref(),
+        client.address.clone(),
+    )
+    .ok_or_else(need_code)?;
+    guard_lookup(&state, &client, &viewer, &ref_no).await?;
     let cal = calendar::load(&state.db).await?;
     match talks::act(
         &state.db,
@@ -258,7 +277,7 @@ async fn action(
         }))
         .into_response()),
         Err(ServiceError::NotFound) => {
-            count_miss(&state, &client, &viewer).await;
+            count_miss(&state, &client, &viewer, &ref_no).await;
             Err(ApiError::not_found("该编号（或查询码不正确）"))
         }
         Err(e) => Err(e.into()),

@@ -7,14 +7,12 @@ use crate::api_cases::Requester;
 use crate::api_v1::{signed_in, ApiError};
 use crate::apply_posts::{field, login_redirect, read, today};
 use crate::staff_posts::inline_file;
-use app::backend::applications::Caller;
-use app::backend::auth::Account;
 use app::backend::calendar;
 use app::backend::error::ServiceError;
 use app::backend::state::AppState;
 use app::backend::talks::lists as talk_lists;
 use app::backend::talks::{self, SentFile, TalkInput, Viewer};
-use app::backend::throttle::{self, Client, LOOKUP_PER_ADDRESS, LOOKUP_PER_DEVICE};
+use app::backend::throttle::{self, Client};
 use app::domain::talk::{Compose, TalkAction, TalkChannel};
 use app::layouts::prefs::encode_component;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
@@ -111,11 +109,37 @@ async fn send(
 ) -> Response {
     let back = page_of(channel);
     let account = signed_in(&state, &headers).await.ok().flatten();
-    if channel.needs_account() && account.is_none() {
-        return login_redirect(back);
-    }
     let mut posted = read(multipart).await;
     let compose = compose_of(&posted);
+    // Not signed in (a session that ran out while writing), or a post that broke off: what was
+    // typed is kept for this browser and comes back on the form.
+    let unsent = if channel.needs_account() && account.is_none() {
+        Some("请先登录实名账号；您写的内容已保留，登录后请重新选择附件再提交")
+    } else if posted.broken {
+        Some("提交没有完整送达（网络中断或附件过大）；您写的内容已保留，请重新选择附件后再提交")
+    } else {
+        None
+    };
+    if let Some(why) = unsent {
+        let kept = talks::keep_unsent(
+            &state.db,
+            channel,
+            account.as_ref().map(|a| a.id),
+            &client,
+            &compose,
+            why,
+            chrono::Utc::now(),
+        )
+        .await;
+        if let Err(e) = kept {
+            tracing::error!(error = %e, "unsent text not kept");
+        }
+        return if account.is_none() && channel.needs_account() {
+            login_redirect(&format!("{back}?kept=1#write"))
+        } else {
+            Redirect::to(&format!("{back}?kept=1#write")).into_response()
+        };
+    }
     let files = std::mem::take(&mut posted.files)
         .into_iter()
         .filter(|(name, _, _)| name == "attachments")
@@ -154,35 +178,31 @@ async fn send(
     }
 }
 
-/// Who is acting on a conversation: staff, the signed-in writer, or the holder of the query code.
-pub fn viewer_of(account: Option<&Account>, code: Option<&str>, client: &Client) -> Viewer {
-    match (account, code) {
-        (Some(a), _) if a.roles.iter().any(|r| r.is_staff()) => {
-            Viewer::Staff(Caller::of(a).at(client.address.clone()))
-        }
-        (_, Some(code)) if !code.is_empty() => Viewer::Code(code.to_string()),
-        (Some(a), _) => Viewer::Account(a.id),
-        (None, _) => Viewer::Code(String::new()),
-    }
-}
-
-/// A query-code lookup that found nothing counts against the device and address (like /status).
-pub async fn count_miss(state: &AppState, client: &Client, viewer: &Viewer) {
+/// A query-code lookup that found nothing counts against the device, the address and the
+/// reference number (like /status, plus the number itself).
+pub async fn count_miss(state: &AppState, client: &Client, viewer: &Viewer, ref_no: &str) {
     if matches!(viewer, Viewer::Code(_)) {
-        let keys = client.keys("lookup", LOOKUP_PER_DEVICE, LOOKUP_PER_ADDRESS);
-        let _ = throttle::fail(&state.db, &keys, chrono::Utc::now()).await;
+        let keys = talks::lookup_keys(client, ref_no);
+        if let Err(e) = throttle::fail(&state.db, &keys, chrono::Utc::now()).await {
+            tracing::error!(error = %e, "lookup miss not counted");
+        }
     }
 }
 
-/// Refuses a query-code lookup from a device or address that has guessed too often.
+/// Refuses a query-code lookup when its device, address or reference number has guessed too often.
 pub async fn guard_lookup(
     state: &AppState,
     client: &Client,
     viewer: &Viewer,
+    ref_no: &str,
 ) -> Result<(), ServiceError> {
     if matches!(viewer, Viewer::Code(_)) {
-        let keys = client.keys("lookup", LOOKUP_PER_DEVICE, LOOKUP_PER_ADDRESS);
-        throttle::check(&state.db, &keys, chrono::Utc::now()).await?;
+        throttle::check(
+            &state.db,
+            &talks::lookup_keys(client, ref_no),
+            chrono::Utc::now(),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -241,7 +261,13 @@ async fn act(
     Form(form): Form<ActForm>,
 ) -> Response {
     let account = signed_in(&state, &headers).await.ok().flatten();
-    let viewer = viewer_of(account.as_ref(), form.code.as_deref(), &client);
+    let Some(viewer) = talks::viewer_of(
+        account.as_ref(),
+        form.code.as_deref(),
+        client.address.clone(),
+    ) else {
+        return login_redirect(&format!("/talk/{ref_no}"));
+    };
     let page = page_for(&ref_no, &viewer);
     let (Some(action), Ok(version)) = (
         TalkAction::from_code(&form.action),
@@ -250,11 +276,9 @@ async fn act(
         return Redirect::to(&with_param(&page, "error", "请求不完整，请刷新页面后重试"))
             .into_response();
     };
-    if matches!(viewer, Viewer::Code(ref c) if c.is_empty()) {
-        return login_redirect(&format!("/talk/{ref_no}"));
-    }
+    let text: String = form.text.chars().take(talk_text_cap()).collect();
     let input = TalkInput {
-        text: form.text.chars().take(talk_text_cap()).collect(),
+        text: text.clone(),
         department: form.department.filter(|d| !d.is_empty()),
         level: form.level.and_then(|l| l.parse().ok()),
         public_subject: form.public_subject,
@@ -263,7 +287,7 @@ async fn act(
         save_template: form.save_template,
     };
     let result = async {
-        guard_lookup(&state, &client, &viewer).await?;
+        guard_lookup(&state, &client, &viewer, &ref_no).await?;
         let cal = calendar::load(&state.db).await?;
         talks::act(
             &state.db,
@@ -278,10 +302,27 @@ async fn act(
         )
         .await
     };
-    match result.await {
+    let outcome = result.await;
+    // A staff member's text (a reply of pages) survives a refusal: the page offers it again.
+    if let Viewer::Staff(caller) = &viewer {
+        if let Some(user) = caller.user_id {
+            let kept = match &outcome {
+                Ok(_) => talks::forget_typed(&state.db, user, &ref_no).await,
+                Err(_) if !text.trim().is_empty() => {
+                    talks::keep_typed(&state.db, user, &ref_no, action, &text, chrono::Utc::now())
+                        .await
+                }
+                Err(_) => Ok(()),
+            };
+            if let Err(e) = kept {
+                tracing::error!(error = %e, "typed text not kept");
+            }
+        }
+    }
+    match outcome {
         Ok(_) => Redirect::to(&with_param(&page, "done", action.code())).into_response(),
         Err(ServiceError::NotFound) => {
-            count_miss(&state, &client, &viewer).await;
+            count_miss(&state, &client, &viewer, &ref_no).await;
             ApiError::not_found("该编号的留言（或查询码不正确）").into_response()
         }
         Err(e) => {
@@ -329,12 +370,13 @@ async fn attachment(
     Query(q): Query<CodeQuery>,
 ) -> Result<Response, ApiError> {
     let account = signed_in(&state, &headers).await?;
-    let viewer = viewer_of(account.as_ref(), q.code.as_deref(), &client);
-    guard_lookup(&state, &client, &viewer).await?;
+    let viewer = talks::viewer_of(account.as_ref(), q.code.as_deref(), client.address.clone())
+        .ok_or_else(|| ApiError::not_found("该附件"))?;
+    guard_lookup(&state, &client, &viewer, &ref_no).await?;
     let upload =
         match talks::attachment(&state.db, &ref_no, upload_id, &viewer, chrono::Utc::now()).await {
             Err(ServiceError::NotFound) => {
-                count_miss(&state, &client, &viewer).await;
+                count_miss(&state, &client, &viewer, &ref_no).await;
                 return Err(ApiError::not_found("该附件"));
             }
             other => other?,
@@ -356,15 +398,16 @@ async fn opinion(
     Query(q): Query<CodeQuery>,
 ) -> Result<Response, ApiError> {
     let account = signed_in(&state, &headers).await?;
-    let viewer = viewer_of(account.as_ref(), q.code.as_deref(), &client);
-    guard_lookup(&state, &client, &viewer).await?;
+    let viewer = talks::viewer_of(account.as_ref(), q.code.as_deref(), client.address.clone())
+        .ok_or_else(|| ApiError::not_found("该意见书"))?;
+    guard_lookup(&state, &client, &viewer, &ref_no).await?;
     match talk_lists::opinion_pdf(&state.db, &state.site, &ref_no, &viewer).await {
         Ok(pdf) => Ok(crate::api_cases::pdf_response(
             pdf,
             &format!("信访事项意见书-{ref_no}.pdf"),
         )),
         Err(ServiceError::NotFound) => {
-            count_miss(&state, &client, &viewer).await;
+            count_miss(&state, &client, &viewer, &ref_no).await;
             Err(ApiError::not_found("该意见书"))
         }
         Err(e) => Err(e.into()),

@@ -1232,9 +1232,15 @@ async fn the_conversation_channels_keep_hostile_input_and_show_it_as_text() {
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A session that ran out while writing: the text waits for the writer to sign in.
     let (status, headers, _) = send(
         &router,
-        form_post("/petition/send", device, &[("f.subject", "x")], &[]),
+        form_post(
+            "/petition/send",
+            device,
+            &[("f.subject", "楼下油烟扰民（未登录时写）")],
+            &[],
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -1242,6 +1248,17 @@ async fn the_conversation_channels_keep_hostile_input_and_show_it_as_text() {
         .to_str()
         .unwrap()
         .starts_with("/login"));
+    let citizen2 = session_of(&router, "citizen2").await;
+    let (_, _, page) = send(
+        &router,
+        get_as("/petition?kept=1", &format!("{citizen2}; {device}")),
+    )
+    .await;
+    assert!(
+        page.contains("楼下油烟扰民（未登录时写）"),
+        "kept through the login"
+    );
+    assert!(page.contains("您写的内容已保留"));
 
     // A letter of 100,000 characters with 20 attachments: refused with messages, text kept.
     let citizen1 = session_of(&router, "citizen1").await;
@@ -1316,7 +1333,6 @@ async fn the_conversation_channels_keep_hostile_input_and_show_it_as_text() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(json(&body)["attachments"].as_array().unwrap().len(), 5);
     // Another citizen: 404 on the letter and its files.
-    let citizen2 = session_of(&router, "citizen2").await;
     let (status, _, _) = send(
         &router,
         get_as(&format!("/api/v1/mailbox-letters/{letter}"), &citizen2),

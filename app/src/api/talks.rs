@@ -44,11 +44,14 @@ pub async fn get_write_page(
         staff,
         ..WritePage::default()
     };
-    let key = talks::draft_key(channel, account.as_ref().map(|a| a.id), &context::client());
-    let kept = match &key {
-        Some(k) => talks::kept(&state.db, k).await?,
-        None => None,
-    };
+    let kept = talks::kept_for(
+        &state.db,
+        channel,
+        account.as_ref().map(|a| a.id),
+        &context::client(),
+        chrono::Utc::now(),
+    )
+    .await?;
     match kept {
         Some(kept) => {
             page.compose = kept.compose;
@@ -113,21 +116,16 @@ pub async fn get_public(
 #[server(prefix = "/sf", endpoint = "talk_view")]
 pub async fn get_talk(ref_no: String, code: Option<String>) -> Result<TalkView, AppError> {
     use super::context;
-    use crate::backend::applications::Caller;
     use crate::backend::talks::{self, Viewer};
-    use crate::backend::throttle::{self, LOOKUP_PER_ADDRESS, LOOKUP_PER_DEVICE};
+    use crate::backend::throttle;
     let state = context::state()?;
     let account = context::current_account().await?;
     let client = context::client();
-    let viewer = match (&account, code.as_deref().filter(|c| !c.is_empty())) {
-        (Some(a), _) if a.roles.iter().any(|r| r.is_staff()) => {
-            Viewer::Staff(Caller::of(a).at(client.address.clone()))
-        }
-        (_, Some(c)) => Viewer::Code(c.chars().take(16).collect()),
-        (Some(a), None) => Viewer::Account(a.id),
-        (None, None) => return Err(context::fail(AppError::Unauthenticated)),
+    let Some(viewer) = talks::viewer_of(account.as_ref(), code.as_deref(), client.address.clone())
+    else {
+        return Err(context::fail(AppError::Unauthenticated));
     };
-    let keys = client.keys("lookup", LOOKUP_PER_DEVICE, LOOKUP_PER_ADDRESS);
+    let keys = talks::lookup_keys(&client, &ref_no);
     let now = chrono::Utc::now();
     if matches!(viewer, Viewer::Code(_)) {
         throttle::check(&state.db, &keys, now).await?;

@@ -206,6 +206,28 @@ async fn a_question_is_routed_answered_and_published_only_with_consent_and_redac
             )
             .await
             .unwrap();
+        // A signed-in asker who stays anonymous leaves nothing of the account on the question.
+        let citizen1 = account(db, "citizen1").await;
+        let q3 = desk
+            .send(
+                TalkChannel::Consultation,
+                question("匿名问题", "不想留姓名"),
+                Some(&citizen1),
+                &device(9),
+                "2026-09-21",
+            )
+            .await
+            .unwrap();
+        let seen_q3 = desk.view(&q3.ref_no, &clerk1, "2026-09-21").await;
+        assert_eq!(
+            (
+                seen_q3.writer.as_str(),
+                seen_q3.mobile,
+                seen_q3.email,
+                seen_q3.id_number
+            ),
+            ("匿名", None, None, None)
+        );
         let hall = talk_lists::queue(
             db,
             &caller(&clerk1),
@@ -252,7 +274,20 @@ async fn a_question_is_routed_answered_and_published_only_with_consent_and_redac
             "{history:?}"
         );
 
-        // Another department may neither see nor answer it.
+        // Neither the hall, once a question is routed, nor another department may see or answer it.
+        let hall_late = desk
+            .act(
+                &q1.ref_no,
+                TalkAction::Reply,
+                &clerk1,
+                text("答"),
+                "2026-09-22",
+            )
+            .await;
+        assert!(
+            matches!(hall_late, Err(ServiceError::NotFound)),
+            "{hall_late:?}"
+        );
         let refused = desk
             .act(
                 &q1.ref_no,
@@ -430,17 +465,18 @@ async fn a_question_is_routed_answered_and_published_only_with_consent_and_redac
             .unwrap();
         assert_eq!(gone.total, 0);
 
-        // Cards: the unanswered question (due 09-24) turns yellow on its last day, red after.
+        // Cards: the two unanswered questions (q2 at 市场监管局, q3 at the hall, both due 09-24)
+        // turn yellow on their last day, red after.
         let q2_due = desk.view(&q2.ref_no, &reviewer1, "2026-09-22").await.due;
         assert_eq!(q2_due, Some(day("2026-09-24")));
         let (y, r) = talks::check_clocks(db, &desk.cal, day("2026-09-24"), at("2026-09-24"))
             .await
             .unwrap();
-        assert_eq!((y, r), (1, 0));
+        assert_eq!((y, r), (2, 0));
         let (y, r) = talks::check_clocks(db, &desk.cal, day("2026-09-25"), at("2026-09-25"))
             .await
             .unwrap();
-        assert_eq!((y, r), (0, 1));
+        assert_eq!((y, r), (0, 2));
         let (y, r) = talks::check_clocks(db, &desk.cal, day("2026-09-28"), at("2026-09-28"))
             .await
             .unwrap();
@@ -508,10 +544,14 @@ async fn a_petition_counts_calendar_days_keeps_its_transfers_and_closes_its_revi
             matches!(&missing, Err(ServiceError::Fields(p)) if p.contains_key("category")),
             "{missing:?}"
         );
-        let kept = talks::kept(db, &format!("petition:user:{}", citizen1.id))
-            .await
-            .unwrap()
-            .unwrap();
+        let kept = talks::kept(
+            db,
+            &format!("petition:user:{}", citizen1.id),
+            at("2026-09-21"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(kept.compose.body, compose.body);
         // Name, ID number and mobile come from the real-name account.
         assert_eq!(kept.compose.id_number, "990102198005121236");
@@ -545,6 +585,22 @@ async fn a_petition_counts_calendar_days_keeps_its_transfers_and_closes_its_revi
         assert_eq!(
             desk.view(&p.ref_no, &petition1, "2026-09-25").await.due,
             Some(day("2026-11-24"))
+        );
+        let to_itself = desk
+            .act(
+                &p.ref_no,
+                TalkAction::Transfer,
+                &petition1,
+                TalkInput {
+                    department: Some("xfj".into()),
+                    ..TalkInput::default()
+                },
+                "2026-09-26",
+            )
+            .await;
+        assert!(
+            matches!(to_itself, Err(ServiceError::Invalid(_))),
+            "{to_itself:?}"
         );
         // 转办 to the department responsible; the petition office no longer handles it.
         desk.act(
@@ -870,6 +926,14 @@ async fn a_letter_to_the_mayor_is_assigned_answered_checked_and_published() {
             .unwrap(),
             TalkState::Assigned
         );
+        // The department revises its draft rather than starting again.
+        assert_eq!(
+            desk.view(&letter.ref_no, &reviewer1, "2026-09-25")
+                .await
+                .draft_reply
+                .as_deref(),
+            Some("初稿")
+        );
         desk.act(
             &letter.ref_no,
             TalkAction::Reply,
@@ -988,7 +1052,10 @@ async fn hostile_input_is_kept_refused_with_a_message_and_throttled() {
             "{problems:?}"
         );
         let key = format!("letter:user:{}", citizen1.id);
-        let kept = talks::kept(db, &key).await.unwrap().unwrap();
+        let kept = talks::kept(db, &key, at("2026-09-21"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             kept.compose.body.chars().count(),
             100_000,
@@ -1066,6 +1133,15 @@ async fn hostile_input_is_kept_refused_with_a_message_and_throttled() {
             matches!(&eleventh, Err(ServiceError::Fields(p)) if p["form"].contains("过于频繁")),
             "{eleventh:?}"
         );
+        // A browser's kept text is gone an hour later: the next person at a shared computer
+        // does not find it.
+        let device_key = talks::draft_key(TalkChannel::Consultation, None, &device(6)).unwrap();
+        assert!(talks::kept(db, &device_key, at("2026-09-21"))
+            .await
+            .unwrap()
+            .is_some());
+        let later = at("2026-09-21") + chrono::Duration::minutes(61);
+        assert!(talks::kept(db, &device_key, later).await.unwrap().is_none());
         t.finish().await;
     }
 }

@@ -728,7 +728,9 @@ impl Compose {
                 p.insert("mobile".into(), e.to_string());
             }
         }
-        if !self.email.is_empty() && !super::application_form::is_email(&self.email) {
+        if !self.email.is_empty()
+            && (self.email.len() > 200 || !super::application_form::is_email(&self.email))
+        {
             p.insert("email".into(), "邮箱地址格式不对".into());
         }
         if channel == TalkChannel::Letter && self.mailbox_code.as_deref().unwrap_or("").is_empty() {
@@ -800,7 +802,7 @@ pub struct AttachmentView {
     pub size: i64,
 }
 
-/// An action button: the action, its name and whether it needs text.
+/// An action the viewer may take now, with its name in this channel and state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TalkOffer {
     pub action: TalkAction,
@@ -830,6 +832,8 @@ pub struct TalkView {
     pub reply: Option<String>,
     /// A letter's draft reply awaiting the office (staff only).
     pub draft_reply: Option<String>,
+    /// What this staff member wrote for an action that was refused, to offer again.
+    pub typed: Option<(TalkAction, String)>,
     pub answered_on: Option<NaiveDate>,
     pub clock: Option<String>,
     pub due: Option<NaiveDate>,

@@ -337,12 +337,19 @@ fn TalkActionPanel(
     url: String,
 ) -> impl IntoView {
     let id = move |n: &str| format!("t{index}-{n}");
+    // What this person wrote for this action before it was refused comes back in the box.
+    let typed = talk
+        .typed
+        .clone()
+        .filter(|(a, _)| *a == action)
+        .map(|(_, t)| t);
+    let typed_or_empty = typed.clone().unwrap_or_default();
     let text = move |label: &'static str, required: bool, value: String| {
         let (fid, label_for) = (id("text"), id("text"));
         view! {
             <label class="field" for=label_for>
                 <span>{label}{required.then_some(" *")}</span>
-                <textarea id=fid name="text" rows="6" required=required>{value}</textarea>
+                <textarea id=fid name="text" rows="6" required=required maxlength=crate::domain::talk::REPLY_MAX.to_string()>{value}</textarea>
             </label>
         }
     };
@@ -359,23 +366,23 @@ fn TalkActionPanel(
                         }).collect_view()}
                     </select>
                 </label>
-                {text("说明（随件转交，来信人看不到）", false, String::new())}
+                {text("说明（随件转交，来信人看不到）", false, typed_or_empty.clone())}
             }
             .into_any()
         }
-        TalkAction::Refuse => text("不予受理的理由和依据（写入告知书）", true, String::new()).into_any(),
+        TalkAction::Refuse => text("不予受理的理由和依据（写入告知书）", true, typed_or_empty.clone()).into_any(),
         TalkAction::Extend => view! {
             <p class="hint">"办理期限延长 30 日，只能延长一次；理由将告知信访人。"</p>
-            {text("延期理由", true, String::new())}
+            {text("延期理由", true, typed_or_empty.clone())}
         }
         .into_any(),
-        TalkAction::Return => text("退回意见", true, String::new()).into_any(),
+        TalkAction::Return => text("退回意见", true, typed_or_empty.clone()).into_any(),
         TalkAction::Reply => {
             let reply_id = id("text");
             let templates = talk.templates.clone();
             view! {
                 {(!templates.is_empty()).then(|| view! { <TemplatePicker templates=templates target=reply_id.clone()/> })}
-                {text("答复内容", true, talk.draft_reply.clone().unwrap_or_default())}
+                {text("答复内容", true, typed.clone().or(talk.draft_reply.clone()).unwrap_or_default())}
                 <label class="field" for=id("tpl")>
                     <span>"同时存为本部门答复模板（填写模板名称）"</span>
                     <input id=id("tpl") name="save_template" maxlength="100"/>
@@ -388,9 +395,9 @@ fn TalkActionPanel(
         }
         .into_any(),
         TalkAction::Publish => view! {
-            <p class="hint">"已自动隐去身份证号和手机号；请再检查姓名、住址等个人信息。"</p>
+            <p class="hint">"已自动隐去 18 位身份证号和 11 位手机号；请再检查姓名、住址、其他号码等个人信息。"</p>
             <label class="field" for=id("ps")><span>"公开标题 *"</span>
-                <input id=id("ps") name="public_subject" maxlength="200" required=true value=talk.public_subject.clone().unwrap_or_default()/></label>
+                <input id=id("ps") name="public_subject" maxlength="100" required=true value=talk.public_subject.clone().unwrap_or_default()/></label>
             <label class="field" for=id("pb")><span>"公开内容 *"</span>
                 <textarea id=id("pb") name="public_body" rows="6" required=true>{talk.public_body.clone().unwrap_or_default()}</textarea></label>
             <label class="field" for=id("pr")><span>"公开答复 *"</span>

@@ -182,9 +182,9 @@ pub async fn act(
                 .one(&txn)
                 .await?
                 .ok_or_else(|| ServiceError::Invalid("请选择要转交的部门".into()))?;
-            if row.department_code.as_deref() == Some(target.as_str())
-                && from != TalkState::Registered
-            {
+            // The leader's office may keep a registered letter itself; anything else must move.
+            let office_keeps = channel == TalkChannel::Letter && from == TalkState::Registered;
+            if row.department_code.as_deref() == Some(target.as_str()) && !office_keeps {
                 return Err(ServiceError::Invalid(
                     "已经由该部门办理，请选择其他部门".into(),
                 ));
@@ -221,9 +221,8 @@ pub async fn act(
                 text.clone()
             };
         }
-        TalkAction::Return => {
-            update.draft_reply = Set(None);
-        }
+        // 退回: the draft stays, so the department revises it rather than starting again.
+        TalkAction::Return => {}
         TalkAction::Consent => {
             update.consent_publish = Set(true);
         }
@@ -336,7 +335,7 @@ pub async fn act(
             }
         }
     }
-    if let Some((title, body)) = writer_wording(&updated, channel, action, to, &text) {
+    if let Some((title, body)) = writer_wording(&updated, channel, action, from, to, &text) {
         tell_writer(&txn, &updated, title, &body, now).await?;
     }
     txn.commit().await?;
@@ -403,6 +402,7 @@ fn writer_wording(
     row: &conv::Model,
     channel: TalkChannel,
     action: TalkAction,
+    from: TalkState,
     to: TalkState,
     text: &str,
 ) -> Option<(&'static str, String)> {
@@ -433,7 +433,8 @@ fn writer_wording(
             "已转办",
             format!("您的信访事项（编号 {r}）已转交有权处理的部门办理。"),
         ),
-        TalkAction::Transfer if channel == TalkChannel::Letter && row.state == "assigned" => {
+        // A letter's writer hears of the first 交办; moves between departments after it are internal.
+        TalkAction::Transfer if channel == TalkChannel::Letter && from == TalkState::Registered => {
             ("已交办", format!("您的来信（编号 {r}）已交有关部门办理。"))
         }
         TalkAction::Publish => (
@@ -453,4 +454,63 @@ fn writer_wording(
         ),
         _ => return None,
     })
+}
+
+/// The key a staff member's refused text is kept under, per person and conversation.
+fn typed_key(user: i32, ref_no: &str) -> String {
+    let ref_no: String = ref_no.chars().take(20).collect();
+    format!("typed:{user}:{ref_no}")
+}
+
+/// Keeps what a staff member wrote for an action that was refused (a page drawn before someone
+/// else acted, a text too long): the page offers it again instead of losing pages of a reply.
+pub async fn keep_typed(
+    db: &impl ConnectionTrait,
+    user: i32,
+    ref_no: &str,
+    action: TalkAction,
+    text: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let row = conversation_draft::ActiveModel {
+        owner_key: Set(typed_key(user, ref_no)),
+        fields: Set(json(&(action, text))?),
+        attachments: Set("[]".into()),
+        problems: Set("{}".into()),
+        updated_at: Set(now),
+    };
+    conversation_draft::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(conversation_draft::Column::OwnerKey)
+                .update_columns([
+                    conversation_draft::Column::Fields,
+                    conversation_draft::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Forgets the kept text once an action of this person on the conversation went through.
+pub async fn forget_typed(db: &impl ConnectionTrait, user: i32, ref_no: &str) -> ServiceResult<()> {
+    conversation_draft::Entity::delete_by_id(typed_key(user, ref_no))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The text a staff member wrote for a refused action on this conversation, if kept.
+pub(super) async fn typed(
+    db: &impl ConnectionTrait,
+    user: i32,
+    ref_no: &str,
+) -> ServiceResult<Option<(TalkAction, String)>> {
+    Ok(
+        conversation_draft::Entity::find_by_id(typed_key(user, ref_no))
+            .one(db)
+            .await?
+            .and_then(|row| serde_json::from_str(&row.fields).ok()),
+    )
 }

@@ -27,13 +27,18 @@ pub async fn check_clocks(
             Card::Green => Some(card::yellow_from(cal, due_date, YELLOW_WITHIN_WORKING_DAYS)),
         };
         let txn = db.begin().await?;
-        conv::Entity::update_many()
+        let updated = conv::Entity::update_many()
             .col_expr(conv::Column::Card, Expr::value(colour.code()))
             .col_expr(conv::Column::NextCheck, Expr::value(next))
             .filter(conv::Column::Id.eq(row.id))
             .filter(conv::Column::Version.eq(row.version))
             .exec(&txn)
             .await?;
+        // Someone acted meanwhile (an answer stopped the clock): the next pass sees it as it is.
+        if updated.rows_affected != 1 {
+            txn.rollback().await?;
+            continue;
+        }
         if colour != Card::Green {
             let kind = row.clock_kind.clone().unwrap_or_default();
             let inserted = crate::backend::entities::conversation_card::Entity::insert(
@@ -51,6 +56,7 @@ pub async fn check_clocks(
                     crate::backend::entities::conversation_card::Column::ConversationId,
                     crate::backend::entities::conversation_card::Column::ClockKind,
                     crate::backend::entities::conversation_card::Column::Color,
+                    crate::backend::entities::conversation_card::Column::DueDate,
                 ])
                 .do_nothing()
                 .to_owned(),
@@ -69,11 +75,12 @@ pub async fn check_clocks(
                 };
                 crate::backend::notify::enqueue(
                     &txn,
-                    format!("talk:{}:{kind}:{}", row.ref_no, colour.code()),
+                    format!("talk:{}:{kind}:{due_date}:{}", row.ref_no, colour.code()),
                     "card_reminder",
+                    // A question not routed yet waits at the service hall.
                     format!(
                         "department:{}",
-                        row.department_code.clone().unwrap_or_default()
+                        row.department_code.as_deref().unwrap_or("hall")
                     ),
                     json(&notice)?,
                     now,

@@ -368,7 +368,8 @@ pub async fn opinion_pdf(
             "不受",
             "如对本告知不服，可以依法通过其他途径解决。",
         ),
-        TalkState::Reviewed => (
+        // While 复核 is asked for, the last opinion is still the 复查 one.
+        TalkState::Reviewed | TalkState::ReReviewRequested => (
             "信访事项复查意见书",
             "复查",
             "如对复查意见不服，可以自收到本意见书之日起 30 日内向复查机关的上一级行政机关请求复核。",

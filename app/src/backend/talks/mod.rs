@@ -75,6 +75,43 @@ pub struct Sent {
     pub due: Option<NaiveDate>,
 }
 
+/// Failed query-code lookups of one reference number from anywhere: guessing spread over many
+/// devices and addresses still stops. (Its writer, signed in, needs no code.)
+pub const LOOKUP_PER_REF: Limit = Limit {
+    max: 20,
+    window_minutes: 60,
+};
+
+/// The throttle keys of a query-code lookup: the device, the address and the reference number.
+pub fn lookup_keys(client: &Client, ref_no: &str) -> Vec<(String, Limit)> {
+    let mut keys = client.keys(
+        "lookup",
+        throttle::LOOKUP_PER_DEVICE,
+        throttle::LOOKUP_PER_ADDRESS,
+    );
+    let ref_no: String = ref_no.chars().take(20).collect();
+    keys.push((format!("lookup:ref:{ref_no}"), LOOKUP_PER_REF));
+    keys
+}
+
+/// Who is asking: staff (who may see what their department handles), the holder of a query code,
+/// or the signed-in writer; `None` for a visitor with neither.
+pub fn viewer_of(
+    account: Option<&crate::backend::auth::Account>,
+    code: Option<&str>,
+    address: Option<String>,
+) -> Option<Viewer> {
+    let code = code.map(str::trim).filter(|c| !c.is_empty());
+    match (account, code) {
+        (Some(a), _) if a.roles.iter().any(|r| r.is_staff()) => {
+            Some(Viewer::Staff(Caller::of(a).at(address)))
+        }
+        (_, Some(c)) => Some(Viewer::Code(c.chars().take(16).collect())),
+        (Some(a), None) => Some(Viewer::Account(a.id)),
+        (None, None) => None,
+    }
+}
+
 /// Who is looking at or acting on a conversation.
 #[derive(Debug, Clone)]
 pub enum Viewer {
@@ -93,9 +130,9 @@ mod send;
 mod setup;
 mod view;
 
-pub use act::{act, TalkInput};
+pub use act::{act, forget_typed, keep_typed, TalkInput};
 pub use clocks::check_clocks;
-pub use send::{draft_key, kept, send, Kept};
+pub use send::{draft_key, keep_unsent, kept, kept_for, send, Kept};
 pub use setup::{add_template, ensure_mailbox};
 pub use view::{attachment, view};
 
@@ -280,8 +317,8 @@ fn staff_may(row: &conv::Model, who: Who, caller: &Caller) -> ServiceResult<Resu
     }
     let handler = match (row.department_code.as_deref(), channel) {
         (Some(d), _) if Some(d) == desk => true,
-        // The service hall dispatches questions: those not routed yet, and any it is asked to move.
-        (_, TalkChannel::Consultation) => caller.desk.at_hall,
+        // The service hall dispatches the questions not routed to a department yet.
+        (None, TalkChannel::Consultation) => caller.desk.at_hall,
         _ => false,
     };
     Ok(match who {

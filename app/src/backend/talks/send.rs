@@ -2,6 +2,7 @@
 //! first clock started; a refused send is kept for the writer with every problem by field.
 
 use super::*;
+use crate::domain::identity::{IdNumber, MobileNumber};
 
 /// The key a writer's unsent text is kept under: the account, else the browser's device id.
 pub fn draft_key(channel: TalkChannel, account: Option<i32>, client: &Client) -> Option<String> {
@@ -20,19 +21,92 @@ pub struct Kept {
     pub problems: Problems,
 }
 
-pub async fn kept(db: &impl ConnectionTrait, key: &str) -> ServiceResult<Option<Kept>> {
+/// A device's kept text lasts this long: the next person at a shared computer must not find it.
+const DEVICE_DRAFT_MINUTES: i64 = 60;
+
+pub async fn kept(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<Option<Kept>> {
     let Some(row) = conversation_draft::Entity::find_by_id(key.to_string())
         .one(db)
         .await?
     else {
         return Ok(None);
     };
+    if key.contains(":device:") && row.updated_at < now - Duration::minutes(DEVICE_DRAFT_MINUTES) {
+        conversation_draft::Entity::delete_by_id(key.to_string())
+            .exec(db)
+            .await?;
+        return Ok(None);
+    }
     let attachments: Vec<Attachment> = serde_json::from_str(&row.attachments).unwrap_or_default();
     Ok(Some(Kept {
         compose: serde_json::from_str(&row.fields).unwrap_or_default(),
         attachments: attachments.iter().map(view_of_attachment).collect(),
         problems: serde_json::from_str(&row.problems).unwrap_or_default(),
     }))
+}
+
+/// What the writer's page starts from: their own kept text, else what this browser typed before
+/// it was sent to log in (moved to the account now, so it follows the writer).
+pub async fn kept_for(
+    db: &impl ConnectionTrait,
+    channel: TalkChannel,
+    account: Option<i32>,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ServiceResult<Option<Kept>> {
+    let device_key = draft_key(channel, None, client);
+    let Some(user) = account else {
+        return match device_key {
+            Some(k) => kept(db, &k, now).await,
+            None => Ok(None),
+        };
+    };
+    let user_key = format!("{}:user:{user}", channel.code());
+    if let Some(mine) = kept(db, &user_key, now).await? {
+        return Ok(Some(mine));
+    }
+    let Some(device_key) = device_key else {
+        return Ok(None);
+    };
+    let Some(before_login) = kept(db, &device_key, now).await? else {
+        return Ok(None);
+    };
+    keep(
+        db,
+        &user_key,
+        &before_login.compose,
+        &[],
+        &before_login.problems,
+        now,
+    )
+    .await?;
+    conversation_draft::Entity::delete_by_id(device_key)
+        .exec(db)
+        .await?;
+    Ok(Some(before_login))
+}
+
+/// Keeps what a writer typed when it cannot be sent now (not signed in, the post broke off):
+/// under the account, or under the browser until it signs in.
+pub async fn keep_unsent(
+    db: &impl ConnectionTrait,
+    channel: TalkChannel,
+    account: Option<i32>,
+    client: &Client,
+    compose: &Compose,
+    why: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let Some(key) = draft_key(channel, account, client) else {
+        return Ok(());
+    };
+    let mut problems = Problems::new();
+    problems.insert("form".into(), why.to_string());
+    keep(db, &key, &compose.clone().trimmed(), &[], &problems, now).await
 }
 
 async fn keep(
@@ -119,24 +193,32 @@ async fn store_files(
     Ok(stored)
 }
 
-/// The writer's name, ID number and contact from the account, where the form left them empty.
+/// What a real-name channel takes from the account where the form left it empty: a petition the
+/// name, 身份证号 and contact; a letter the name. A question takes nothing: the asker chose what to
+/// leave (an anonymous one leaves nothing of the account).
 async fn fill_from_account(
     db: &DatabaseConnection,
+    channel: TalkChannel,
     user_id: i32,
     compose: &mut Compose,
 ) -> ServiceResult<()> {
+    if channel == TalkChannel::Consultation {
+        return Ok(());
+    }
     let profile = crate::backend::accounts::profile(db, user_id).await?;
-    if compose.name.is_empty() && !compose.anonymous {
+    if compose.name.is_empty() {
         compose.name = profile.name;
     }
-    if compose.id_number.is_empty() {
-        compose.id_number = profile.id_number.unwrap_or_default();
-    }
-    if compose.mobile.is_empty() {
-        compose.mobile = profile.mobile.unwrap_or_default();
-    }
-    if compose.email.is_empty() {
-        compose.email = profile.email.unwrap_or_default();
+    if channel == TalkChannel::Petition {
+        if compose.id_number.is_empty() {
+            compose.id_number = profile.id_number.unwrap_or_default();
+        }
+        if compose.mobile.is_empty() {
+            compose.mobile = profile.mobile.unwrap_or_default();
+        }
+        if compose.email.is_empty() {
+            compose.email = profile.email.unwrap_or_default();
+        }
     }
     Ok(())
 }
@@ -242,7 +324,7 @@ pub async fn send(
         return Err(ServiceError::Fields(problems));
     }
     if let Some(id) = user_id {
-        fill_from_account(db, id, &mut compose).await?;
+        fill_from_account(db, channel, id, &mut compose).await?;
     }
     let hash = submit_hash(&key, &compose);
     if let Some(done) = conv::Entity::find()
@@ -274,11 +356,15 @@ pub async fn send(
     if let Some(owner) = user_id {
         stored = store_files(db, files, owner, stored, sent_files, &mut problems, now).await?;
     }
-    if let Err(ServiceError::Throttled(minutes)) = throttle::check(db, &throttle_keys, now).await {
-        problems.insert(
-            "form".into(),
-            format!("提交过于频繁，请 {minutes} 分钟后再提交；您写的内容已保留"),
-        );
+    match throttle::check(db, &throttle_keys, now).await {
+        Ok(()) => {}
+        Err(ServiceError::Throttled(minutes)) => {
+            problems.insert(
+                "form".into(),
+                format!("提交过于频繁，请 {minutes} 分钟后再提交；您写的内容已保留"),
+            );
+        }
+        Err(other) => return Err(other),
     }
     if !problems.is_empty() {
         keep(db, &key, &compose, &stored, &problems, now).await?;
@@ -305,8 +391,14 @@ pub async fn send(
         } else {
             compose.name.clone()
         }),
-        id_number: Set(Some(compose.id_number.clone()).filter(|s| !s.is_empty())),
-        mobile: Set(Some(compose.mobile.clone()).filter(|s| !s.is_empty())),
+        // Only a petition is real-name by law; the check has passed, so these parse.
+        id_number: Set(IdNumber::parse(&compose.id_number)
+            .ok()
+            .filter(|_| channel == TalkChannel::Petition)
+            .map(|id| id.as_str().to_string())),
+        mobile: Set(MobileNumber::parse(&compose.mobile)
+            .ok()
+            .map(|m| m.as_str().to_string())),
         email: Set(Some(compose.email.clone()).filter(|s| !s.is_empty())),
         item_code: Set(compose.item_code.clone().filter(|s| !s.is_empty())),
         mailbox_code: Set(compose.mailbox_code.clone().filter(|s| !s.is_empty())),

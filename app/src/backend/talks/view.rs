@@ -1,6 +1,6 @@
 //! One conversation as its writer or staff see it, and its attachments.
 
-use super::act::{check, facts};
+use super::act::{check, facts, typed};
 use super::*;
 
 /// Builds the view of one conversation for `viewer`.
@@ -149,6 +149,13 @@ pub async fn view(
             .collect(),
         reply: row.reply.clone(),
         draft_reply: row.draft_reply.clone().filter(|_| staff),
+        typed: match viewer {
+            Viewer::Staff(Caller {
+                user_id: Some(user),
+                ..
+            }) => typed(db, *user, &row.ref_no).await?,
+            _ => None,
+        },
         answered_on: row.answered_on,
         clock: row
             .clock_kind
