@@ -1369,4 +1369,25 @@ async fn the_conversation_channels_keep_hostile_input_and_show_it_as_text() {
     let (status, _, page) = send(&router, get_as("/staff/talks?channel=letter", &office1)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(&letter), "the queue lists the letter");
+    // A staff action refused (a page drawn before a change): its text comes back on the page.
+    let stale = Request::post(format!("/talk/{letter}/act"))
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &office1)
+        .body(Body::from(
+            "action=transfer&version=99&department=scjg&text=%E8%AF%B7%E5%B8%82%E5%9C%BA%E7%9B%91%E7%AE%A1%E5%B1%80%E5%8A%9E%E7%90%86",
+        ))
+        .unwrap();
+    let (status, headers, _) = send(&router, stale).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .contains("error="));
+    let (_, _, page) = send(&router, get_as(&format!("/staff/talks/{letter}"), &office1)).await;
+    assert!(
+        page.contains("请市场监管局办理"),
+        "the refused text is offered again"
+    );
 }

@@ -472,25 +472,15 @@ pub async fn keep_typed(
     text: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let row = conversation_draft::ActiveModel {
-        owner_key: Set(typed_key(user, ref_no)),
-        fields: Set(json(&(action, text))?),
-        attachments: Set("[]".into()),
-        problems: Set("{}".into()),
-        updated_at: Set(now),
-    };
-    conversation_draft::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(conversation_draft::Column::OwnerKey)
-                .update_columns([
-                    conversation_draft::Column::Fields,
-                    conversation_draft::Column::UpdatedAt,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    save_draft_row(
+        db,
+        &typed_key(user, ref_no),
+        json(&(action, text))?,
+        "[]".into(),
+        "{}".into(),
+        now,
+    )
+    .await
 }
 
 /// Forgets the kept text once an action of this person on the conversation went through.

@@ -373,3 +373,35 @@ pub(crate) async fn about(
     };
     Ok((item, mailbox))
 }
+
+/// Writes (or replaces) a row of kept text: a writer's unsent form, a staff member's refused text.
+async fn save_draft_row(
+    db: &impl ConnectionTrait,
+    key: &str,
+    fields: String,
+    attachments: String,
+    problems: String,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    let row = conversation_draft::ActiveModel {
+        owner_key: Set(key.to_string()),
+        fields: Set(fields),
+        attachments: Set(attachments),
+        problems: Set(problems),
+        updated_at: Set(now),
+    };
+    conversation_draft::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(conversation_draft::Column::OwnerKey)
+                .update_columns([
+                    conversation_draft::Column::Fields,
+                    conversation_draft::Column::Attachments,
+                    conversation_draft::Column::Problems,
+                    conversation_draft::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}

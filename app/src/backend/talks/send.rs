@@ -117,27 +117,15 @@ async fn keep(
     problems: &Problems,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let row = conversation_draft::ActiveModel {
-        owner_key: Set(key.to_string()),
-        fields: Set(json(compose)?),
-        attachments: Set(json(&attachments)?),
-        problems: Set(json(problems)?),
-        updated_at: Set(now),
-    };
-    conversation_draft::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(conversation_draft::Column::OwnerKey)
-                .update_columns([
-                    conversation_draft::Column::Fields,
-                    conversation_draft::Column::Attachments,
-                    conversation_draft::Column::Problems,
-                    conversation_draft::Column::UpdatedAt,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+    save_draft_row(
+        db,
+        key,
+        json(compose)?,
+        json(&attachments)?,
+        json(problems)?,
+        now,
+    )
+    .await
 }
 
 /// Stores the files of a send (up to the limit) and says what was wrong with the others.
