@@ -12,7 +12,7 @@ use app::backend::error::ServiceError;
 use app::backend::state::AppState;
 use app::backend::talks::lists as talk_lists;
 use app::backend::talks::{self, SentFile, TalkInput, Viewer};
-use app::backend::throttle::{self, Client};
+use app::backend::throttle::Client;
 use app::domain::talk::{Compose, TalkAction, TalkChannel};
 use app::layouts::prefs::encode_component;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
@@ -178,33 +178,21 @@ async fn send(
     }
 }
 
-/// A query-code lookup that found nothing counts against the device, the address and the
-/// reference number (like /status, plus the number itself).
+/// A lookup that found nothing, counted (a failure to count is logged, not shown).
 pub async fn count_miss(state: &AppState, client: &Client, viewer: &Viewer, ref_no: &str) {
-    if matches!(viewer, Viewer::Code(_)) {
-        let keys = talks::lookup_keys(client, ref_no);
-        if let Err(e) = throttle::fail(&state.db, &keys, chrono::Utc::now()).await {
-            tracing::error!(error = %e, "lookup miss not counted");
-        }
+    let counted = talks::count_miss(&state.db, client, viewer, ref_no, chrono::Utc::now()).await;
+    if let Err(e) = counted {
+        tracing::error!(error = %e, "lookup miss not counted");
     }
 }
 
-/// Refuses a query-code lookup when its device, address or reference number has guessed too often.
 pub async fn guard_lookup(
     state: &AppState,
     client: &Client,
     viewer: &Viewer,
     ref_no: &str,
 ) -> Result<(), ServiceError> {
-    if matches!(viewer, Viewer::Code(_)) {
-        throttle::check(
-            &state.db,
-            &talks::lookup_keys(client, ref_no),
-            chrono::Utc::now(),
-        )
-        .await?;
-    }
-    Ok(())
+    talks::guard_lookup(&state.db, client, viewer, ref_no, chrono::Utc::now()).await
 }
 
 /// The writer's page (with the query code when there is one) or the staff page.

@@ -44,30 +44,17 @@ pub async fn get_write_page(
         staff,
         ..WritePage::default()
     };
-    let kept = talks::kept_for(
+    let start = talks::form_start(
         &state.db,
         channel,
-        account.as_ref().map(|a| a.id),
+        account.as_ref(),
         &context::client(),
         chrono::Utc::now(),
     )
     .await?;
-    match kept {
-        Some(kept) => {
-            page.compose = kept.compose;
-            page.attachments = kept.attachments;
-            page.problems = kept.problems;
-        }
-        None => {
-            if let Some(a) = account.as_ref().filter(|_| !staff) {
-                let profile = crate::backend::accounts::profile(&state.db, a.id).await?;
-                page.compose.name = profile.name;
-                page.compose.mobile = profile.mobile.unwrap_or_default();
-                page.compose.email = profile.email.unwrap_or_default();
-                page.compose.id_number = profile.id_number.unwrap_or_default();
-            }
-        }
-    }
+    page.compose = start.compose;
+    page.attachments = start.attachments;
+    page.problems = start.problems;
     match channel {
         TalkChannel::Consultation => {
             if let Some(code) = page.compose.item_code.clone().or(item) {
@@ -116,8 +103,7 @@ pub async fn get_public(
 #[server(prefix = "/sf", endpoint = "talk_view")]
 pub async fn get_talk(ref_no: String, code: Option<String>) -> Result<TalkView, AppError> {
     use super::context;
-    use crate::backend::talks::{self, Viewer};
-    use crate::backend::throttle;
+    use crate::backend::talks;
     let state = context::state()?;
     let account = context::current_account().await?;
     let client = context::client();
@@ -125,17 +111,12 @@ pub async fn get_talk(ref_no: String, code: Option<String>) -> Result<TalkView, 
     else {
         return Err(context::fail(AppError::Unauthenticated));
     };
-    let keys = talks::lookup_keys(&client, &ref_no);
     let now = chrono::Utc::now();
-    if matches!(viewer, Viewer::Code(_)) {
-        throttle::check(&state.db, &keys, now).await?;
-    }
+    talks::guard_lookup(&state.db, &client, &viewer, &ref_no, now).await?;
     let today = crate::domain::time::local_date(now);
     match talks::view(&state.db, &ref_no, &viewer, today, now).await {
         Err(crate::backend::error::ServiceError::NotFound) => {
-            if matches!(viewer, Viewer::Code(_)) {
-                throttle::fail(&state.db, &keys, now).await?;
-            }
+            talks::count_miss(&state.db, &client, &viewer, &ref_no, now).await?;
             Err(context::fail(AppError::NotFound))
         }
         other => other.map_err(|e| context::fail(e.into())),

@@ -29,6 +29,17 @@ pub fn badge(card: Card, due: Option<chrono::NaiveDate>) -> impl IntoView {
     }
 }
 
+/// The paging line under a staff list: previous and next links where there are such pages.
+pub fn pager(prev: Option<String>, next: Option<String>, page: u64, pages: u64) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="翻页">
+            {prev.map(|h| view! { <a class="button" href=h>"上一页"</a> })}
+            <span class="muted">{format!("第 {page} / {pages} 页")}</span>
+            {next.map(|h| view! { <a class="button" href=h>"下一页"</a> })}
+        </nav>
+    }
+}
+
 /// A queue page; `section` chooses the queue shown first.
 #[component]
 pub fn QueueDesk(section: StaffSection) -> impl IntoView {
@@ -196,11 +207,7 @@ fn QueueScreen(page: QueuePage, path: String) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <nav class="pager" aria-label="翻页">
-                {prev.map(|h| view! { <a class="button" href=h>"上一页"</a> })}
-                <span class="muted">{format!("第 {} / {pages} 页", page.page)}</span>
-                {next.map(|h| view! { <a class="button" href=h>"下一页"</a> })}
-            </nav>
+            {pager(prev, next, page.page, pages)}
             <aside class="shortcuts" aria-label="快捷键">
                 <h2>"快捷键"</h2>
                 <ul>

@@ -5,12 +5,13 @@
 //! publication with redaction). Forms are plain posts carrying the version the page was drawn from.
 
 use super::case_view::local_time;
-use super::staff_desk::badge;
+use super::staff_desk::{badge, pager};
 use crate::api::error::AppError;
 use crate::api::talks::{get_talk, get_talk_queue};
 use crate::domain::role::StaffSection;
 use crate::domain::talk::{TalkAction, TalkChannel, TalkQueuePage, TalkView};
 use crate::features::staff::StaffFrame;
+use crate::features::talk_view::TalkHistory;
 use crate::layouts::prefs::encode_component;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -140,11 +141,7 @@ fn TalkQueueScreen(page: TalkQueuePage) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
-            <nav class="pager" aria-label="翻页">
-                {prev.map(|h| view! { <a class="button" href=h>"上一页"</a> })}
-                <span class="muted">{format!("第 {} / {pages} 页", page.page)}</span>
-                {next.map(|h| view! { <a class="button" href=h>"下一页"</a> })}
-            </nav>
+            {pager(prev, next, page.page, pages)}
         </div>
     }
     .into_any()
@@ -297,19 +294,7 @@ fn StaffTalkScreen(talk: TalkView, done: Option<String>, error: Option<String>) 
                     })}
                     <section class="sc-card">
                         <h2>"办理过程"</h2>
-                        <ol class="history">
-                            {t.events.iter().map(|e| view! {
-                                <li>
-                                    <p class="history-head">
-                                        <time class="muted">{local_time(e.at)}</time>
-                                        <strong>{e.action.clone()}</strong>
-                                        <span>{e.actor.clone()}</span>
-                                        {e.department.clone().map(|d| view! { <span class="muted">{d}</span> })}
-                                    </p>
-                                    {(!e.detail.is_empty()).then(|| view! { <p class="history-detail pre">{e.detail.clone()}</p> })}
-                                </li>
-                            }).collect_view()}
-                        </ol>
+                        <TalkHistory events=t.events.clone()/>
                     </section>
                 </div>
                 <aside class="case-side">

@@ -7,7 +7,7 @@ use super::case_view::local_time;
 use crate::api::error::AppError;
 use crate::api::talks::get_talk;
 use crate::domain::case_read::RATING_LEVELS;
-use crate::domain::talk::{TalkAction, TalkChannel, TalkView};
+use crate::domain::talk::{TalkAction, TalkChannel, TalkEventView, TalkView};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -206,22 +206,32 @@ fn TalkScreen(talk: TalkView, flags: Flags) -> impl IntoView {
                     })}
                     <section class="sc-card">
                         <h2>{t!(i18n, tk_history)}</h2>
-                        <ol class="history">
-                            {t.events.iter().map(|e| view! {
-                                <li>
-                                    <p class="history-head">
-                                        <time class="muted">{local_time(e.at)}</time>
-                                        <strong>{e.action.clone()}</strong>
-                                        {e.department.clone().map(|d| view! { <span class="muted">{d}</span> })}
-                                    </p>
-                                    {(!e.detail.is_empty()).then(|| view! { <p class="pre history-detail">{e.detail.clone()}</p> })}
-                                </li>
-                            }).collect_view()}
-                        </ol>
+                        <TalkHistory events=t.events.clone()/>
                     </section>
                 </aside>
             </div>
         </div>
     }
     .into_any()
+}
+
+/// The history of a conversation: when, what, who (staff see names; the server leaves them out
+/// for the writer), which department, and the note.
+#[component]
+pub(crate) fn TalkHistory(events: Vec<TalkEventView>) -> impl IntoView {
+    view! {
+        <ol class="history">
+            {events.into_iter().map(|e| view! {
+                <li>
+                    <p class="history-head">
+                        <time class="muted">{local_time(e.at)}</time>
+                        <strong>{e.action}</strong>
+                        {(!e.actor.is_empty()).then(|| view! { <span>{e.actor}</span> })}
+                        {e.department.map(|d| view! { <span class="muted">{d}</span> })}
+                    </p>
+                    {(!e.detail.is_empty()).then(|| view! { <p class="pre history-detail">{e.detail}</p> })}
+                </li>
+            }).collect_view()}
+        </ol>
+    }
 }

@@ -300,16 +300,13 @@ pub async fn act(
     )
     .await?;
     if let Viewer::Staff(caller) = viewer {
-        audit::append(
+        audit_staff(
             &txn,
-            AuditEntry {
-                at: now,
-                actor_user_id: caller.user_id,
-                actor: caller.name.clone(),
-                action: format!("talk.{}", action.code()),
-                target: format!("{}:{}", channel.code(), row.ref_no),
-                detail: format!("{} → {}{}", from.code(), to.code(), from_address(caller)),
-            },
+            caller,
+            action.code(),
+            &row,
+            format!("{} → {}", from.code(), to.code()),
+            now,
         )
         .await?;
         if action == TalkAction::Reply {
@@ -370,28 +367,16 @@ fn apply_clock(
             update.clock_extension = Set(0);
             update.due_date = Set(Some(due));
             update.card = Set(Card::Green.code().into());
-            update.next_check = Set(Some(card::yellow_from(
-                cal,
-                due,
-                YELLOW_WITHIN_WORKING_DAYS,
-            )));
+            update.next_check = Set(Some(first_check(cal, due)));
         }
         ClockEffect::Extend => {
             let start = row.clock_start.unwrap_or(today);
-            let count = if row.clock_days == "calendar" {
-                DayCount::Calendar
-            } else {
-                DayCount::Working
-            };
+            let count = count_of(&row.clock_days);
             let due = due_date(cal, start, row.clock_limit as u32, count, EXTENSION_DAYS);
             update.clock_extension = Set(EXTENSION_DAYS as i32);
             update.due_date = Set(Some(due));
             update.card = Set(Card::Green.code().into());
-            update.next_check = Set(Some(card::yellow_from(
-                cal,
-                due,
-                YELLOW_WITHIN_WORKING_DAYS,
-            )));
+            update.next_check = Set(Some(first_check(cal, due)));
         }
     }
     Ok(())

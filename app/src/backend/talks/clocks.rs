@@ -24,7 +24,7 @@ pub async fn check_clocks(
         let next = match colour {
             Card::Red => None,
             Card::Yellow => due_date.succ_opt(),
-            Card::Green => Some(card::yellow_from(cal, due_date, YELLOW_WITHIN_WORKING_DAYS)),
+            Card::Green => Some(first_check(cal, due_date)),
         };
         let txn = db.begin().await?;
         let updated = conv::Entity::update_many()

@@ -94,6 +94,35 @@ pub fn lookup_keys(client: &Client, ref_no: &str) -> Vec<(String, Limit)> {
     keys
 }
 
+/// Refuses a query-code lookup when its device, address or reference number has guessed too
+/// often. Staff and signed-in writers are not counted.
+pub async fn guard_lookup(
+    db: &impl ConnectionTrait,
+    client: &Client,
+    viewer: &Viewer,
+    ref_no: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    if matches!(viewer, Viewer::Code(_)) {
+        throttle::check(db, &lookup_keys(client, ref_no), now).await?;
+    }
+    Ok(())
+}
+
+/// Counts a query-code lookup that found nothing against its device, address and number.
+pub async fn count_miss(
+    db: &impl ConnectionTrait,
+    client: &Client,
+    viewer: &Viewer,
+    ref_no: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    if matches!(viewer, Viewer::Code(_)) {
+        throttle::fail(db, &lookup_keys(client, ref_no), now).await?;
+    }
+    Ok(())
+}
+
 /// Who is asking: staff (who may see what their department handles), the holder of a query code,
 /// or the signed-in writer; `None` for a visitor with neither.
 pub fn viewer_of(
@@ -132,7 +161,7 @@ mod view;
 
 pub use act::{act, forget_typed, keep_typed, TalkInput};
 pub use clocks::check_clocks;
-pub use send::{draft_key, keep_unsent, kept, kept_for, send, Kept};
+pub use send::{draft_key, form_start, keep_unsent, kept, send, Kept};
 pub use setup::{add_template, ensure_mailbox};
 pub use view::{attachment, view};
 
@@ -157,6 +186,43 @@ fn count_code(count: DayCount) -> &'static str {
         DayCount::Working => "working",
         DayCount::Calendar => "calendar",
     }
+}
+
+/// The day count of a stored clock (`count_code` read back).
+fn count_of(code: &str) -> DayCount {
+    if code == count_code(DayCount::Calendar) {
+        DayCount::Calendar
+    } else {
+        DayCount::Working
+    }
+}
+
+/// The day the scheduler must first look at a clock due on `due` (its yellow card's day).
+fn first_check(cal: &WorkCalendar, due: NaiveDate) -> NaiveDate {
+    card::yellow_from(cal, due, YELLOW_WITHIN_WORKING_DAYS)
+}
+
+/// An audit entry for a staff member's doing on a conversation, with the address it came from.
+async fn audit_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    action: &str,
+    row: &conv::Model,
+    detail: String,
+    now: DateTime<Utc>,
+) -> ServiceResult<()> {
+    audit::append(
+        db,
+        AuditEntry {
+            at: now,
+            actor_user_id: caller.user_id,
+            actor: caller.name.clone(),
+            action: format!("talk.{action}"),
+            target: format!("{}:{}", row.channel, row.ref_no),
+            detail: format!("{detail}{}", from_address(caller)),
+        },
+    )
+    .await
 }
 
 fn due_date(

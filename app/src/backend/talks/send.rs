@@ -49,9 +49,32 @@ pub async fn kept(
     }))
 }
 
-/// What the writer's page starts from: their own kept text, else what this browser typed before
-/// it was sent to log in (moved to the account now, so it follows the writer).
-pub async fn kept_for(
+/// What the writing form starts from: the writer's kept text, else what this browser typed before
+/// logging in, else the account's name and contact (nothing of a staff member's).
+pub async fn form_start(
+    db: &DatabaseConnection,
+    channel: TalkChannel,
+    account: Option<&crate::backend::auth::Account>,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ServiceResult<Kept> {
+    if let Some(kept) = kept_for(db, channel, account.map(|a| a.id), client, now).await? {
+        return Ok(kept);
+    }
+    let mut start = Kept::default();
+    if let Some(a) = account.filter(|a| !a.roles.iter().any(|r| r.is_staff())) {
+        let profile = crate::backend::accounts::profile(db, a.id).await?;
+        start.compose.name = profile.name;
+        start.compose.mobile = profile.mobile.unwrap_or_default();
+        start.compose.email = profile.email.unwrap_or_default();
+        start.compose.id_number = profile.id_number.unwrap_or_default();
+    }
+    Ok(start)
+}
+
+/// The writer's own kept text, else what this browser typed before it was sent to log in (moved
+/// to the account now, so it follows the writer).
+async fn kept_for(
     db: &impl ConnectionTrait,
     channel: TalkChannel,
     account: Option<i32>,
@@ -414,11 +437,7 @@ pub async fn send(
         clock_days: Set(count_code(count).into()),
         clock_extension: Set(0),
         due_date: Set(Some(due)),
-        next_check: Set(Some(card::yellow_from(
-            cal,
-            due,
-            YELLOW_WITHIN_WORKING_DAYS,
-        ))),
+        next_check: Set(Some(first_check(cal, due))),
         card: Set(Card::Green.code().into()),
         on_time: Set(None),
         rating: Set(None),

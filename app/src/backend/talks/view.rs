@@ -99,18 +99,7 @@ pub async fn view(
                     .collect(),
                 None => Vec::new(),
             };
-            audit::append(
-                db,
-                AuditEntry {
-                    at: now,
-                    actor_user_id: caller.user_id,
-                    actor: caller.name.clone(),
-                    action: "talk.view".into(),
-                    target: format!("{}:{}", channel.code(), row.ref_no),
-                    detail: format!("opened{}", from_address(caller)),
-                },
-            )
-            .await?;
+            audit_staff(db, caller, "view", &row, "opened".into(), now).await?;
             (depts, templates)
         }
         _ => (Vec::new(), Vec::new()),
@@ -212,18 +201,7 @@ pub async fn attachment(
         return Err(ServiceError::NotFound);
     }
     if let Viewer::Staff(caller) = viewer {
-        audit::append(
-            db,
-            AuditEntry {
-                at: now,
-                actor_user_id: caller.user_id,
-                actor: caller.name.clone(),
-                action: "talk.file".into(),
-                target: format!("{}:{}", row.channel, row.ref_no),
-                detail: format!("upload {upload_id}{}", from_address(caller)),
-            },
-        )
-        .await?;
+        audit_staff(db, caller, "file", &row, format!("upload {upload_id}"), now).await?;
     }
     crate::backend::entities::upload::Entity::find_by_id(upload_id)
         .one(db)
