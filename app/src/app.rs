@@ -29,6 +29,7 @@ use crate::features::{
     staff_desk::QueueDesk,
     staff_talks::{StaffTalkPage, StaffTalksPage},
     status::StatusPage,
+    supervision,
     talk_view::TalkPage,
     talk_write::TalkChannelPage,
     verify::VerifyPage,
@@ -154,14 +155,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("staff/talks") view=StaffTalksPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/talks/:ref_no") view=StaffTalkPage ssr=SsrMode::Async/>
                     <Route path=path!("staff/extensions") view=|| view! { <QueueDesk section=StaffSection::Extensions/> } ssr=SsrMode::Async/>
-                    <Route path=path!("supervision") view=|| view! { <StaffPage section=StaffSection::Supervision/> } ssr=SsrMode::Async/>
+                    <Route path=path!("staff/oversight") view=supervision::OversightPage ssr=SsrMode::Async/>
+                    <Route path=path!("supervision") view=supervision::SupervisionPage ssr=SsrMode::Async/>
+                    <Route path=path!("supervision/cases") view=supervision::DrillPage ssr=SsrMode::Async/>
+                    <Route path=path!("supervision/cards") view=supervision::CardsPage ssr=SsrMode::Async/>
+                    <Route path=path!("supervision/ratings") view=supervision::RatingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("supervision/league") view=supervision::LeaguePage ssr=SsrMode::Async/>
                     <Route path=path!("admin") view=|| view! { <StaffPage section=StaffSection::Admin/> } ssr=SsrMode::Async/>
                     <Route path=path!("admin/items") view=AdminItemsPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/items/:code") view=ItemEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/items/:code/v/:version") view=ItemVersionPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/items/:code/form") view=ApplyFormEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/security") view=|| view! { <StaffPage section=StaffSection::Security/> } ssr=SsrMode::Async/>
-                    <Route path=path!("admin/audit") view=|| view! { <StaffPage section=StaffSection::Audit/> } ssr=SsrMode::Async/>
+                    <Route path=path!("admin/audit") view=supervision::AuditLogPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("kiosk") view=KioskLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=kiosk::KioskHome ssr=SsrMode::Async/>
                         <Route path=path!(":tile") view=kiosk::KioskTile ssr=SsrMode::Async/>

@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::apply_posts::routes())
         .merge(crate::staff_posts::routes())
         .merge(crate::talk_posts::routes())
+        .merge(crate::supervision_posts::routes())
         .merge(crate::api_talks::routes())
         .merge(crate::admin_uploads::routes())
         .route(

@@ -14,4 +14,5 @@ pub mod http;
 pub mod metrics;
 pub mod openapi;
 pub mod staff_posts;
+pub mod supervision_posts;
 pub mod talk_posts;

@@ -9,6 +9,7 @@ pub mod citizen;
 pub mod error;
 pub mod site;
 pub mod staff;
+pub mod supervision;
 pub mod talks;
 
 #[cfg(feature = "ssr")]

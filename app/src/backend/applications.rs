@@ -274,6 +274,7 @@ pub async fn create_case(
         created_at: Set(now),
         updated_at: Set(now),
         query_code: Set(new_query_code()),
+        received_on: Set(Some(today)),
         ..Default::default()
     }
     .insert(txn)
@@ -497,6 +498,7 @@ pub async fn apply(
         ..app
     };
     apply_clock_effect(txn, cal, &app, &def, transition.clock, input, today).await?;
+    let app = note_milestones(txn, cal, app, transition.clock, transition.to, today).await?;
     add_materials(txn, app.id, &input.materials, now).await?;
     let (detail, data) = describe(action, input);
     record(
@@ -884,6 +886,41 @@ async fn apply_clock_effect(
         ClockEffect::StopAll => stop_clocks(txn, id, today, |_| true).await?,
     }
     Ok(())
+}
+
+/// Writes the milestones the supervision figures count: the day of acceptance, and at the
+/// decision whether it came by the legal deadline, before the promised one, and after how many
+/// counted working days.
+async fn note_milestones(
+    txn: &DatabaseTransaction,
+    cal: &WorkCalendar,
+    app: application::Model,
+    effect: ClockEffect,
+    to: State,
+    today: NaiveDate,
+) -> ServiceResult<application::Model> {
+    let mut active: application::ActiveModel = app.clone().into();
+    if effect == ClockEffect::StartDecision && app.accepted_on.is_none() {
+        active.accepted_on = Set(Some(today));
+    } else if matches!(to, State::Granted | State::Denied) && app.decided_on.is_none() {
+        // Stopped by this very decision, so not among `clocks_where`'s running ones.
+        let clocks = clock::Entity::find()
+            .filter(clock::Column::ApplicationId.eq(app.id))
+            .filter(clock::Column::Kind.is_in(["legal", "promised"]))
+            .all(txn)
+            .await?;
+        let due = |kind: &str| clocks.iter().find(|c| c.kind == kind).and_then(|c| c.due_date);
+        active.decided_on = Set(Some(today));
+        active.on_time = Set(due("legal").map(|d| today <= d));
+        active.early = Set(due("promised").map(|d| today < d));
+        if let Some(legal) = clocks.iter().find(|c| c.kind == "legal") {
+            let used = domain_clock(txn, legal).await?.used(cal, today);
+            active.used_days = Set(Some(used as i32));
+        }
+    } else {
+        return Ok(app);
+    }
+    Ok(active.update(txn).await?)
 }
 
 /// Starts the clock of the case's current step (`act` has already moved `current_step` on).

@@ -62,3 +62,15 @@ pub async fn set_hall(db: &impl ConnectionTrait, code: &str) -> ServiceResult<()
 pub async fn find(db: &impl ConnectionTrait, id: i32) -> ServiceResult<Option<department::Model>> {
     Ok(department::Entity::find_by_id(id).one(db).await?)
 }
+
+/// Every department's name by code.
+pub async fn names(
+    db: &impl ConnectionTrait,
+) -> ServiceResult<std::collections::HashMap<String, String>> {
+    Ok(department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect())
+}

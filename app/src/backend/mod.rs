@@ -25,9 +25,11 @@ pub mod notify;
 pub mod password;
 pub mod pdf;
 pub mod processes;
+pub mod ratings;
 pub mod scheduler;
 pub mod sessions;
 pub mod state;
+pub mod supervision;
 pub mod talks;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -7,23 +7,22 @@ use super::catalogue::items;
 use super::drafts;
 use super::entities::{application, application_event, application_material, rating, service_item};
 use super::error::{ServiceError, ServiceResult};
+use super::ratings::NewRating;
 use super::throttle::{self, Client};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::case_read::{
     deadline_label, CaseSummary, CaseView, DeadlineInfo, DraftSummary, MaterialInfo, NextStep,
-    TimelineEntry, RATING_LEVELS,
+    TimelineEntry,
 };
 use crate::domain::casework::{EventData, MissingMaterial};
+use crate::domain::time::local_date;
 use crate::domain::workflow::{self, Action, Actor, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use std::collections::HashMap;
-
-/// The longest comment of a rating.
-pub const RATING_COMMENT_MAX: usize = 500;
 
 pub(crate) async fn item_names(
     db: &impl ConnectionTrait,
@@ -396,39 +395,26 @@ async fn save_rating(
     channel: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    if !RATING_LEVELS.iter().any(|(l, _)| *l == level) {
-        return Err(ServiceError::Invalid("请选择一个评价等级".into()));
-    }
-    let comment = comment.trim();
-    if comment.chars().count() > RATING_COMMENT_MAX {
-        return Err(ServiceError::Invalid(format!(
-            "评价内容不能超过 {RATING_COMMENT_MAX} 个字"
-        )));
-    }
-    if crate::domain::application_form::looks_like_markup(comment) {
-        return Err(ServiceError::Invalid("评价内容中请不要输入网页代码".into()));
-    }
-    rating::ActiveModel {
-        target_kind: Set(target_kind.into()),
-        target_id: Set(app.case_no.clone()),
-        user_id: Set(app.applicant_user_id),
-        department_code: Set(app.department_code.clone()),
-        item_code: Set(app.item_code.clone()),
-        level: Set(level),
-        comment: Set(comment.to_string()),
-        channel: Set(channel.to_string()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(|e| {
-        if super::error::is_unique_violation(&e) {
-            ServiceError::Conflict("这件办件已经评价过了".into())
-        } else {
-            e.into()
-        }
-    })?;
+    let cal = super::calendar::load(db).await?;
+    let txn = db.begin().await?;
+    super::ratings::record(
+        &txn,
+        &cal,
+        NewRating {
+            target_kind: target_kind.into(),
+            target_id: app.case_no.clone(),
+            user_id: app.applicant_user_id,
+            department_code: app.department_code.clone(),
+            item_code: app.item_code.clone(),
+            level,
+            comment: comment.into(),
+            channel: channel.into(),
+        },
+        local_date(now),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -29,6 +29,8 @@ pub struct PassReport {
     pub yellow_cards: u64,
     pub red_cards: u64,
     pub deemed: u64,
+    /// Days whose supervision figures were aggregated.
+    pub figure_days: u32,
 }
 
 /// A due clock as the batch query returns it.
@@ -90,6 +92,8 @@ pub async fn run_once(
             let (yellow, red) = super::talks::check_clocks(db, cal, today, now).await?;
             report.yellow_cards += yellow;
             report.red_cards += red;
+            // The supervision figures of the days that have ended.
+            report.figure_days = super::supervision::catch_up(db, today).await?;
             return Ok(report);
         }
     }

@@ -156,6 +156,23 @@ impl Clock {
     }
 }
 
+impl Clock {
+    /// The days the clock counted from its start up to and including `until` (a decision on
+    /// that day): 平均办理工作日 is the mean of these. Paused days do not count.
+    pub fn used(&self, cal: &WorkCalendar, until: NaiveDate) -> u32 {
+        let mut used = 0;
+        let mut d = self.start;
+        while d < until {
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
+            if self.pause_at_end_of(d).is_none() && self.counts(cal, d) {
+                used += 1;
+            }
+        }
+        used
+    }
+}
+
 fn bump(list: &mut Vec<(String, u32)>, name: &str) {
     match list.iter_mut().find(|(n, _)| n == name) {
         Some((_, count)) => *count += 1,
@@ -224,6 +241,23 @@ mod tests {
                 "10月10日（国庆节调休上班）计为工作日"
             ]
         );
+    }
+
+    #[test]
+    fn the_days_used_skip_holidays_weekends_and_suspensions() {
+        let cal = WorkCalendar::official();
+        let mut clock = Clock::new(d("2026-09-28"), 20, DayCount::Working);
+        // 29, 30 September and 9 (Fri), 10 (make-up Saturday) October: 4 working days.
+        assert_eq!(clock.used(&cal, d("2026-10-10")), 4);
+        assert_eq!(clock.used(&cal, d("2026-09-28")), 0);
+        // Decided on the deadline: all 20 used.
+        assert_eq!(clock.used(&cal, d("2026-10-30")), 20);
+        clock.pauses.push(Pause {
+            from: d("2026-10-12"),
+            to: Some(d("2026-10-15")),
+            reason: "专家评审".into(),
+        });
+        assert_eq!(clock.used(&cal, d("2026-10-30")), 17);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod registration;
 pub mod role;
 pub mod search;
 pub mod site;
+pub mod supervision;
 pub mod talk;
 pub mod time;
 pub mod username;

@@ -108,6 +108,8 @@ pub enum StaffSection {
     Extensions,
     /// 咨询、信访与领导信箱.
     Talks,
+    /// 督办整改: a department's cards to explain and bad ratings to rectify.
+    Oversight,
     /// 电子监察.
     Supervision,
     /// 事项与系统管理.
@@ -127,6 +129,7 @@ impl StaffSection {
             StaffSection::Approve => "/staff/approve",
             StaffSection::Extensions => "/staff/extensions",
             StaffSection::Talks => "/staff/talks",
+            StaffSection::Oversight => "/staff/oversight",
             StaffSection::Supervision => "/supervision",
             StaffSection::Admin => "/admin",
             StaffSection::Security => "/admin/security",
@@ -153,6 +156,7 @@ impl StaffSection {
             StaffSection::Approve => &[Approver],
             StaffSection::Extensions => &[Head],
             StaffSection::Talks => &[Clerk, Reviewer, Approver, Head, Supervisor],
+            StaffSection::Oversight => &[Clerk, Reviewer, Approver, Head],
             StaffSection::Supervision => &[Supervisor],
             StaffSection::Admin => &[Admin],
             StaffSection::Security => &[SecurityAdmin],
@@ -160,13 +164,14 @@ impl StaffSection {
         }
     }
 
-    pub const ALL: [StaffSection; 10] = [
+    pub const ALL: [StaffSection; 11] = [
         StaffSection::Desk,
         StaffSection::Intake,
         StaffSection::Review,
         StaffSection::Approve,
         StaffSection::Extensions,
         StaffSection::Talks,
+        StaffSection::Oversight,
         StaffSection::Supervision,
         StaffSection::Admin,
         StaffSection::Security,
@@ -195,13 +200,14 @@ mod tests {
     }
 
     #[test]
-    fn a_clerk_sees_the_desk_intake_and_conversations() {
+    fn a_clerk_sees_the_desk_intake_conversations_and_oversight() {
         assert_eq!(
             StaffSection::visible_to(&[Role::Clerk]),
             vec![
                 StaffSection::Desk,
                 StaffSection::Intake,
-                StaffSection::Talks
+                StaffSection::Talks,
+                StaffSection::Oversight
             ]
         );
     }

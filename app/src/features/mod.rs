@@ -22,6 +22,7 @@ pub mod staff_desk;
 mod staff_keys;
 pub mod staff_talks;
 pub mod status;
+pub mod supervision;
 pub mod talk_public;
 pub mod talk_view;
 pub mod talk_write;

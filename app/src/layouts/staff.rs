@@ -18,6 +18,7 @@ pub fn section_name(i18n: I18n, section: StaffSection) -> String {
         StaffSection::Approve => t_string!(i18n, staff_sec_approve),
         StaffSection::Extensions => t_string!(i18n, staff_sec_extensions),
         StaffSection::Talks => t_string!(i18n, staff_sec_talks),
+        StaffSection::Oversight => t_string!(i18n, staff_sec_oversight),
         StaffSection::Supervision => t_string!(i18n, staff_sec_supervision),
         StaffSection::Admin => t_string!(i18n, staff_sec_admin),
         StaffSection::Security => t_string!(i18n, staff_sec_security),

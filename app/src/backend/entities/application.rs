@@ -31,6 +31,17 @@ pub struct Model {
     pub applicant_mobile: Option<String>,
     /// online | counter
     pub channel: String,
+    /// Milestones for the supervision figures, each written by the transition that reaches it.
+    pub received_on: Option<Date>,
+    pub accepted_on: Option<Date>,
+    /// 准予 / 不予许可.
+    pub decided_on: Option<Date>,
+    /// Decided by the legal deadline.
+    pub on_time: Option<bool>,
+    /// Decided before the promised deadline (提前办结).
+    pub early: Option<bool>,
+    /// Working days the legal clock counted, suspensions excluded.
+    pub used_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,11 @@ pub struct Model {
     pub color: String,
     pub due_date: Date,
     pub issued_at: DateTimeUtc,
+    /// issued | explained | closed | escalated
+    pub status: String,
+    /// The department's explanation.
+    pub explanation: Option<String>,
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

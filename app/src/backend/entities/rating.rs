@@ -16,6 +16,12 @@ pub struct Model {
     pub comment: String,
     pub channel: String,
     pub created_at: DateTimeUtc,
+    /// The local (Asia/Shanghai) day, for the figures.
+    pub rated_on: Option<Date>,
+    /// A supervisor's ruling that the rating is malicious: kept, but not scored.
+    pub malicious_reason: Option<String>,
+    pub malicious_by: Option<String>,
+    pub malicious_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -85,6 +85,10 @@ pub struct TalkInput {
     /// 答复: also keep the text as a template of the department, under this title.
     #[serde(default)]
     pub save_template: Option<String>,
+    /// Where a rating was given (`kiosk`); set by the server, never read from a form. The web
+    /// by default.
+    #[serde(skip)]
+    pub rated_at: Option<String>,
 }
 
 fn needs_text(action: TalkAction) -> Option<&'static str> {
@@ -247,19 +251,22 @@ pub async fn act(
             let level = input.level.unwrap_or(3);
             update.rating = Set(Some(level));
             detail = format!("评价：{}", crate::domain::case_read::rating_name(level));
-            rating::ActiveModel {
-                target_kind: Set(channel.code().into()),
-                target_id: Set(row.ref_no.clone()),
-                user_id: Set(row.user_id),
-                department_code: Set(row.department_code.clone().unwrap_or_default()),
-                item_code: Set(row.item_code.clone().unwrap_or_default()),
-                level: Set(level),
-                comment: Set(text.chars().take(500).collect()),
-                channel: Set("web".into()),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
+            crate::backend::ratings::record(
+                &txn,
+                cal,
+                crate::backend::ratings::NewRating {
+                    target_kind: channel.code().into(),
+                    target_id: row.ref_no.clone(),
+                    user_id: row.user_id,
+                    department_code: row.department_code.clone().unwrap_or_default(),
+                    item_code: row.item_code.clone().unwrap_or_default(),
+                    level,
+                    comment: text.clone(),
+                    channel: input.rated_at.clone().unwrap_or_else(|| "web".into()),
+                },
+                today,
+                now,
+            )
             .await?;
         }
         TalkAction::Extend => {

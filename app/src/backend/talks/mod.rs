@@ -8,7 +8,7 @@ use super::applications::{new_query_code, next_sequence, Caller};
 use super::audit::{self, AuditEntry};
 use super::entities::{
     conversation as conv, conversation_draft, conversation_event, department, mailbox, message,
-    rating, reply_template, service_item,
+    reply_template, service_item,
 };
 use super::error::{ServiceError, ServiceResult};
 use super::files::FileStore;
@@ -162,6 +162,7 @@ mod view;
 pub use act::{act, forget_typed, keep_typed, TalkInput};
 pub use clocks::check_clocks;
 pub use send::{draft_key, form_start, keep_unsent, kept, send, Kept};
+pub(crate) use super::departments::names as department_names;
 pub use setup::{add_template, ensure_mailbox};
 pub use view::{attachment, view};
 
@@ -404,17 +405,6 @@ fn from_address(caller: &Caller) -> String {
         .as_deref()
         .map(|a| format!(" from {a}"))
         .unwrap_or_default()
-}
-
-pub(crate) async fn department_names(
-    db: &impl ConnectionTrait,
-) -> ServiceResult<std::collections::HashMap<String, String>> {
-    Ok(department::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect())
 }
 
 /// The names of the item a question is about and of the mailbox a letter went to.
