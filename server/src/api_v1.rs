@@ -61,7 +61,7 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub type ApiResult<T> = Result<T, ApiError>;
 
 /// The signed-in account of a browser request (session cookie), if any.
 pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> ApiResult<Option<Account>> {

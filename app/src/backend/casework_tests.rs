@@ -11,7 +11,7 @@ use super::casework::{self, QueueQuery, WalkIn};
 use super::catalogue::tests::pdf_text;
 use super::certificates::{self, Signer};
 use super::documents::{self, Links};
-use super::entities::{application, audit_log, certificate};
+use super::entities::{application, audit_log, certificate, clock};
 use super::error::ServiceError;
 use super::files::LocalFiles;
 use super::state::Environment;
@@ -766,6 +766,29 @@ async fn a_walk_in_case_goes_from_the_counter_to_a_verified_certificate() {
             assert_eq!(clock_status(&c, kind), "stopped", "{kind}: {c:?}");
         }
         assert_eq!(clock_status(&c, "delivery"), "running", "{c:?}");
+        // The supervision milestones: received 21 September, accepted the 22nd, decided 12
+        // October by the legal deadline; 6 working days used — 23, 24, 28 September, 9, 10 (a
+        // make-up Saturday) and 12 October; 中秋 and the 专家评审 pause do not count.
+        let app = applications::find(db, &no).await.unwrap().unwrap();
+        assert_eq!(
+            (app.received_on, app.accepted_on, app.decided_on),
+            (
+                Some(day("2026-09-21")),
+                Some(day("2026-09-22")),
+                Some(day("2026-10-12"))
+            )
+        );
+        assert_eq!((app.on_time, app.used_days), (Some(true), Some(6)));
+        // 提前办结 means before the item's promised deadline (with the same pause).
+        let promised = clock::Entity::find()
+            .filter(clock::Column::ApplicationId.eq(app.id))
+            .filter(clock::Column::Kind.eq("promised"))
+            .one(db)
+            .await
+            .unwrap()
+            .and_then(|c| c.due_date)
+            .unwrap();
+        assert_eq!(app.early, Some(day("2026-10-12") < promised), "{promised}");
         let text = desk.pdf(&no, NoticeKind::Decision, "2026-10-12").await;
         assert!(
             text.contains("准予行政许可") && text.contains("第二十一条"),

@@ -43,6 +43,8 @@ pub mod documents;
 #[cfg(test)]
 mod online_tests;
 #[cfg(test)]
+mod supervision_tests;
+#[cfg(test)]
 mod talk_tests;
 #[cfg(test)]
 mod tests;

@@ -247,8 +247,8 @@ mod tests {
     fn the_days_used_skip_holidays_weekends_and_suspensions() {
         let cal = WorkCalendar::official();
         let mut clock = Clock::new(d("2026-09-28"), 20, DayCount::Working);
-        // 29, 30 September and 9 (Fri), 10 (make-up Saturday) October: 4 working days.
-        assert_eq!(clock.used(&cal, d("2026-10-10")), 4);
+        // 29, 30 September; 8, 9 and 10 (a make-up Saturday) October after 国庆节: 5 working days.
+        assert_eq!(clock.used(&cal, d("2026-10-10")), 5);
         assert_eq!(clock.used(&cal, d("2026-09-28")), 0);
         // Decided on the deadline: all 20 used.
         assert_eq!(clock.used(&cal, d("2026-10-30")), 20);
