@@ -68,7 +68,7 @@ pub async fn migrate(settings: &Settings) -> Result<(), CliError> {
     Ok(())
 }
 
-pub async fn seed_demo(settings: &Settings) -> Result<(), CliError> {
+pub async fn seed_demo(settings: &Settings, applications: Option<u64>) -> Result<(), CliError> {
     if settings.environment == Environment::Production {
         return Err(CliError(
             "生产环境（YIZHAN_ENV=production）不允许加载演示数据".into(),
@@ -88,6 +88,23 @@ pub async fn seed_demo(settings: &Settings) -> Result<(), CliError> {
         "演示事项目录：新建 {} 项，更新 {} 项，未变 {} 项，表格 {} 个",
         report.items_created, report.items_updated, report.items_unchanged, report.forms_added
     );
+    if let Some(n) = applications.filter(|n| *n > 0) {
+        let cal = app::backend::calendar::load(&conn).await?;
+        let now = chrono::Utc::now();
+        let r = app::backend::demo_cases::load(
+            &conn,
+            &cal,
+            &settings.region_code,
+            n,
+            app::domain::time::local_date(now),
+            now,
+        )
+        .await?;
+        println!(
+            "演示办件：{} 件（已办结 {}，其中超期 {}；在办超期 {}；特别程序 {}），评价 {} 条（差评 {}）",
+            r.applications, r.decided, r.late, r.overdue, r.suspended, r.ratings, r.bad_ratings
+        );
+    }
     println!(
         "演示数据已就绪。演示账号（密码均为 {}）：",
         settings.demo_password

@@ -24,6 +24,10 @@ enum Command {
         /// Demo departments and one account per role (refused in production).
         #[arg(long)]
         demo: bool,
+        /// Also N made-up cases over the past year, with ratings and cards (for the supervision
+        /// pages); loaded once per database.
+        #[arg(long, value_name = "N", requires = "demo")]
+        applications: Option<u64>,
     },
     /// Create an account. The password is read from YIZHAN_NEW_PASSWORD, or from standard input.
     CreateUser {
@@ -110,8 +114,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Serve => commands::serve(settings).await,
         Command::Migrate => commands::migrate(&settings).await,
-        Command::Seed { demo: true } => commands::seed_demo(&settings).await,
-        Command::Seed { demo: false } => Err(CliError(
+        Command::Seed {
+            demo: true,
+            applications,
+        } => commands::seed_demo(&settings, applications).await,
+        Command::Seed { demo: false, .. } => Err(CliError(
             "请指定要加载的数据，例如 yizhan seed --demo".into(),
         )),
         Command::CreateUser {

@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod certificates;
 pub mod db;
 pub mod demo;
+pub mod demo_cases;
 pub mod demo_catalogue;
 pub mod departments;
 pub mod drafts;

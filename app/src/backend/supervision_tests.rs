@@ -493,3 +493,47 @@ fn read_sheet(bytes: &[u8]) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn demo_cases_fill_the_dashboard_once() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        demo::seed(db, Environment::Development, PASSWORD, at("2026-11-01"))
+            .await
+            .unwrap();
+        super::demo_catalogue::seed(
+            db,
+            &super::files::LocalFiles::new(std::env::temp_dir().join("yizhan-sv-demo")),
+            at("2026-11-01"),
+        )
+        .await
+        .unwrap();
+        let cal = calendar::load(db).await.unwrap();
+        let r = super::demo_cases::load(db, &cal, "990100", 600, day(TODAY), at(TODAY))
+            .await
+            .unwrap();
+        assert_eq!(r.applications, 600, "{}", t.label);
+        assert!(r.decided > 300 && r.late > 0 && r.overdue > 0 && r.bad_ratings > 0, "{}: {r:?}", t.label);
+        // The whole year, as the dashboard counts it, is what was loaded.
+        let year = Period {
+            from: day("2025-11-18"),
+            to: day(TODAY),
+        };
+        let s = supervision::summary(db, &Scope::Region, year, "12m", day(TODAY)).await.unwrap();
+        let f = s.region.figures;
+        assert_eq!(f.received as u64, r.applications, "{}", t.label);
+        assert_eq!(f.decided as u64, r.decided, "{}", t.label);
+        assert_eq!(f.late() as u64, r.late, "{}", t.label);
+        assert_eq!(f.ratings() as u64, r.ratings, "{}", t.label);
+        assert_eq!(s.region.overdue as u64, r.overdue, "{}", t.label);
+        assert_eq!(s.figures_through, Some(day("2026-11-17")));
+        assert!(s.departments.len() > 3, "{}", t.label);
+        // Loaded once; real cases are still numbered and inserted after it (PostgreSQL sequences).
+        assert!(matches!(
+            super::demo_cases::load(db, &cal, "990100", 10, day(TODAY), at(TODAY)).await,
+            Err(ServiceError::Refused(_))
+        ));
+        rate(db, "case", "after-demo", A, 5, None, TODAY).await.unwrap();
+        t.finish().await;
+    }
+}

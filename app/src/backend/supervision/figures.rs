@@ -150,11 +150,27 @@ pub async fn catch_up(db: &DatabaseConnection, today: NaiveDate) -> ServiceResul
         return Ok(0);
     };
     let through = figures_through(db).await?;
-    let from = match through {
-        Some(day) if day >= yesterday => return Ok(0),
-        Some(day) => day.succ_opt().unwrap_or(day),
-        None => first_day(db).await?.unwrap_or(yesterday).min(yesterday),
+    match through {
+        Some(day) if day >= yesterday => Ok(0),
+        Some(day) => refresh_through(db, day.succ_opt().unwrap_or(day), yesterday).await,
+        None => rebuild(db, today).await,
+    }
+}
+
+/// Recomputes every finished day from the first one with any figure (after a bulk load).
+pub async fn rebuild(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<u32> {
+    let Some(yesterday) = today.pred_opt() else {
+        return Ok(0);
     };
+    let from = first_day(db).await?.unwrap_or(yesterday).min(yesterday);
+    refresh_through(db, from, yesterday).await
+}
+
+async fn refresh_through(
+    db: &DatabaseConnection,
+    from: NaiveDate,
+    yesterday: NaiveDate,
+) -> ServiceResult<u32> {
     refresh_days(db, from, yesterday).await?;
     put_setting(db, FIGURES_THROUGH, yesterday.to_string()).await?;
     Ok((yesterday - from).num_days() as u32 + 1)

@@ -13,7 +13,7 @@ pub use audit_view::{audit_page, AuditFilter};
 pub use cards::{act_on_card, card_page, card_table};
 pub use drill::drill_page;
 pub use export::{export_csv, export_xlsx, table_of, ExportRequest};
-pub use figures::{by_day, catch_up, refresh_days, summary, FIGURES_THROUGH};
+pub use figures::{by_day, catch_up, rebuild, refresh_days, summary, FIGURES_THROUGH};
 pub use league::{league, save_rules};
 
 use super::auth::Account;
@@ -84,14 +84,14 @@ pub async fn rules(db: &impl ConnectionTrait) -> ServiceResult<GradeRules> {
         .unwrap_or_default())
 }
 
-async fn setting(db: &impl ConnectionTrait, key: &str) -> ServiceResult<Option<String>> {
+pub(crate) async fn setting(db: &impl ConnectionTrait, key: &str) -> ServiceResult<Option<String>> {
     Ok(supervision_setting::Entity::find_by_id(key.to_string())
         .one(db)
         .await?
         .map(|s| s.value))
 }
 
-async fn put_setting(db: &impl ConnectionTrait, key: &str, value: String) -> ServiceResult<()> {
+pub(crate) async fn put_setting(db: &impl ConnectionTrait, key: &str, value: String) -> ServiceResult<()> {
     supervision_setting::Entity::insert(supervision_setting::ActiveModel {
         key: Set(key.into()),
         value: Set(value),
