@@ -31,13 +31,14 @@ test-e2e:
 	cargo leptos build
 	cd end2end && E2E_ADDR=$(E2E_ADDR) npx playwright test
 
-## make bench: the benchmarks of DESIGN.md §6 (so far: the clock scan, the catalogue, applications, documents), as tables
+## make bench: the benchmarks of DESIGN.md §6 (the clock scan, the catalogue, applications, documents, supervision), as tables
 bench:
 	scripts/setup.sh build
 	cargo bench -p yizhan --bench clock_scan
 	cargo bench -p yizhan --bench catalogue
 	cargo bench -p yizhan --bench applications
 	cargo bench -p yizhan --bench documents
+	cargo bench -p yizhan --bench supervision
 
 lint:
 	cargo fmt --all -- --check

@@ -49,6 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             applicant_id_number: Set(None),
             applicant_mobile: Set(None),
             channel: Set("online".into()),
+            ..Default::default()
         });
         application::Entity::insert_many(apps)
             .exec_without_returning(&txn)
