@@ -6,11 +6,11 @@ E2E_ADDR ?= 127.0.0.1:3710
 
 .PHONY: run build test test-rust test-e2e bench lint fmt
 
-## make run: build, migrate an SQLite database in data/, load demo data, serve http://127.0.0.1:3000
+## make run: build, migrate an SQLite database in data/, load demo data (with 3,000 cases), serve http://127.0.0.1:3000
 run:
 	scripts/setup.sh build
 	cargo leptos build
-	./target/debug/yizhan seed --demo
+	./target/debug/yizhan seed --demo --applications 3000
 	./target/debug/yizhan serve
 
 ## make build: release build; then `target/release/yizhan serve` from the repository root

@@ -10,5 +10,5 @@ export YIZHAN_DEMO_PASSWORD=${YIZHAN_DEMO_PASSWORD:-Yizhan@2026}
 export LEPTOS_SITE_ROOT=target/site
 # E2E_BIN=target/release/yizhan runs the journeys against the release build (wasm-opt'd bundle).
 bin=${E2E_BIN:-target/debug/yizhan}
-"$bin" seed --demo
+"$bin" seed --demo --applications 3000
 exec "$bin" serve

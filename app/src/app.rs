@@ -15,7 +15,7 @@ use crate::features::{
     apply::{ApplyFormPage, ApplyReviewPage},
     auth::LoginPage,
     channel::ChannelPage,
-    counter_rate::CounterRatePage,
+    counter_rate::{CounterRatePage, KioskRateLookup},
     forms::FormsPage,
     guide::{GuideDetailPage, GuideListPage},
     home::HomePage,
@@ -170,6 +170,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/audit") view=supervision::AuditLogPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("kiosk") view=KioskLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=kiosk::KioskHome ssr=SsrMode::Async/>
+                        <Route path=path!("rate") view=KioskRateLookup ssr=SsrMode::Async/>
                         <Route path=path!(":tile") view=kiosk::KioskTile ssr=SsrMode::Async/>
                         <Route path=path!("rate/:case_no") view=CounterRatePage ssr=SsrMode::Async/>
                     </ParentRoute>

@@ -286,9 +286,19 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in ["rated_on", "malicious_reason", "malicious_by", "malicious_at"] {
+        for column in [
+            "rated_on",
+            "malicious_reason",
+            "malicious_by",
+            "malicious_at",
+        ] {
             manager
-                .alter_table(Table::alter().table("ratings").drop_column(column).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table("ratings")
+                        .drop_column(column)
+                        .to_owned(),
+                )
                 .await?;
         }
         manager

@@ -25,7 +25,10 @@ const APPLICATIONS: u64 = 1_000_000;
 const RUNS: usize = 20;
 const PASSWORD: &str = "Bench@2026x";
 
-async fn timed<T, F, Fut>(runs: usize, mut f: F) -> Result<Vec<Duration>, Box<dyn std::error::Error>>
+async fn timed<T, F, Fut>(
+    runs: usize,
+    mut f: F,
+) -> Result<Vec<Duration>, Box<dyn std::error::Error>>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, app::backend::error::ServiceError>>,
@@ -50,7 +53,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cal = calendar::load(&conn).await?;
 
     let load = Instant::now();
-    let report = demo_cases::load(&conn, &cal, "990100", APPLICATIONS, today, now).await?;
+    let report = demo_cases::load(&conn, &cal, "990100", APPLICATIONS, today, now)
+        .await?
+        .ok_or("demo cases were loaded before")?;
     let load_time = load.elapsed();
     let rebuild = Instant::now();
     let days = supervision::rebuild(&conn, today).await?;
@@ -71,8 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         rebuild_time.as_secs_f64()
     );
 
-    let supervisor = auth::login(&conn, "supervisor1", PASSWORD, &Client::default(), now)
-        .await?;
+    let supervisor = auth::login(&conn, "supervisor1", PASSWORD, &Client::default(), now).await?;
     let account = supervisor.account.clone();
     let region = Scope::Region;
     let year = Period::chosen("12m", None, None, today)?;
@@ -82,11 +86,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("|---|---|---|---|");
     row(
         "summary, last 12 months (whole region, per department, weekly trend, now-figures)",
-        timed(RUNS, || supervision::summary(&conn, &region, year, "12m", today)).await?,
+        timed(RUNS, || {
+            supervision::summary(&conn, &region, year, "12m", today)
+        })
+        .await?,
     );
     row(
         "summary, this quarter",
-        timed(RUNS, || supervision::summary(&conn, &region, quarter, "quarter", today)).await?,
+        timed(RUNS, || {
+            supervision::summary(&conn, &region, quarter, "quarter", today)
+        })
+        .await?,
     );
     row(
         "league table of the quarter",
@@ -94,7 +104,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     row(
         "open cards, first page",
-        timed(RUNS, || supervision::card_page(&conn, &account, None, None, None, 1, 30)).await?,
+        timed(RUNS, || {
+            supervision::card_page(&conn, &account, None, None, None, 1, 30)
+        })
+        .await?,
     );
     row(
         "ratings, last 12 months, first page with scores",
@@ -141,7 +154,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
     };
     let router = yizhan::http::router(state);
-    let cookie = format!("{}={}", app::backend::sessions::COOKIE_NAME, supervisor.token);
+    let cookie = format!(
+        "{}={}",
+        app::backend::sessions::COOKIE_NAME,
+        supervisor.token
+    );
     let fetch = |path: &'static str| {
         let router = router.clone();
         let cookie = cookie.clone();
@@ -168,7 +185,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
     fetch("/supervision?preset=12m").await;
-    println!("\n| whole page rendered by the router, signed in as supervisor1 | requests | p50 | p99 |");
+    println!(
+        "\n| whole page rendered by the router, signed in as supervisor1 | requests | p50 | p99 |"
+    );
     println!("|---|---|---|---|");
     for path in ["/supervision?preset=12m", "/supervision?preset=quarter"] {
         let mut samples = Vec::with_capacity(RUNS);

@@ -14,7 +14,7 @@ use app::backend::error::ServiceError;
 use app::backend::sessions::COOKIE_NAME;
 use app::backend::state::AppState;
 use app::backend::throttle::Client;
-use app::backend::{calendar, certificates, my_cases, uploads};
+use app::backend::{calendar, certificates, kiosk_rating, my_cases, uploads};
 use app::domain::application_form::Values;
 use app::domain::case_read::CaseView;
 use app::domain::casework::{Queue, Sort, Verification};
@@ -542,9 +542,17 @@ async fn status(
     .into_response())
 }
 
+/// 好差评 through the API: a case of the signed-in applicant (`case_no`), or — with the query
+/// code instead of a login — a concluded case or an answered question, petition or letter
+/// (`case_no` or `ref_no` with `query_code`).
 #[derive(Deserialize)]
 struct RatingBody {
-    case_no: String,
+    #[serde(default)]
+    case_no: Option<String>,
+    #[serde(default)]
+    ref_no: Option<String>,
+    #[serde(default)]
+    query_code: Option<String>,
     level: i32,
     #[serde(default)]
     comment: String,
@@ -553,19 +561,53 @@ struct RatingBody {
 async fn rate(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Requester(client): Requester,
     Json(body): Json<RatingBody>,
 ) -> ApiResult<Response> {
-    let account = applicant(&state, &headers).await?;
-    my_cases::rate(
-        &state.db,
-        &Caller::of(&account),
-        &body.case_no,
-        body.level,
-        &body.comment,
-        "web",
-        chrono::Utc::now(),
-    )
-    .await?;
+    let now = chrono::Utc::now();
+    let number = body
+        .ref_no
+        .as_deref()
+        .or(body.case_no.as_deref())
+        .unwrap_or_default();
+    if number.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "请给出办件编号（case_no）或信件编号（ref_no）",
+        ));
+    }
+    match body.query_code.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(code) => {
+            let cal = calendar::load(&state.db).await?;
+            kiosk_rating::rate(
+                &state.db,
+                &cal,
+                number,
+                code,
+                body.level,
+                &body.comment,
+                "web",
+                &client,
+                local_date(now),
+                now,
+            )
+            .await?
+        }
+        None => {
+            let account = applicant(&state, &headers).await?;
+            my_cases::rate(
+                &state.db,
+                &Caller::of(&account),
+                number,
+                body.level,
+                &body.comment,
+                "web",
+                now,
+            )
+            .await?
+        }
+    }
     Ok(StatusCode::CREATED.into_response())
 }
 

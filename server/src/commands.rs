@@ -91,7 +91,7 @@ pub async fn seed_demo(settings: &Settings, applications: Option<u64>) -> Result
     if let Some(n) = applications.filter(|n| *n > 0) {
         let cal = app::backend::calendar::load(&conn).await?;
         let now = chrono::Utc::now();
-        let r = app::backend::demo_cases::load(
+        let loaded = app::backend::demo_cases::load(
             &conn,
             &cal,
             &settings.region_code,
@@ -100,10 +100,13 @@ pub async fn seed_demo(settings: &Settings, applications: Option<u64>) -> Result
             now,
         )
         .await?;
-        println!(
-            "演示办件：{} 件（已办结 {}，其中超期 {}；在办超期 {}；特别程序 {}），评价 {} 条（差评 {}）",
-            r.applications, r.decided, r.late, r.overdue, r.suspended, r.ratings, r.bad_ratings
-        );
+        match loaded {
+            Some(r) => println!(
+                "演示办件：{} 件（已办结 {}，其中超期 {}；在办超期 {}；特别程序 {}），评价 {} 条（差评 {}）",
+                r.applications, r.decided, r.late, r.overdue, r.suspended, r.ratings, r.bad_ratings
+            ),
+            None => println!("演示办件此前已加载，本次跳过"),
+        }
     }
     println!(
         "演示数据已就绪。演示账号（密码均为 {}）：",

@@ -13,7 +13,7 @@ fn error_response(description: &str) -> Value {
 
 pub fn document() -> Value {
     let mut doc = catalogue_document();
-    for more in [case_paths(), talk_paths()] {
+    for more in [case_paths(), talk_paths(), supervision_paths()] {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
             paths.extend(more);
         }
@@ -236,10 +236,45 @@ fn case_paths() -> Value {
             "responses": {"200": {"description": "{status, certificate?, revoked_at?, reason?}"}}
         }},
         "/api/v1/ratings": {"post": {
-            "summary": "好差评：办结后由申请人评价一次（level 1–5）",
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["case_no", "level"], "properties": {
-                "case_no": {"type": "string"}, "level": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": {"type": "string", "maxLength": 500}}}}}},
-            "responses": {"201": {"description": "已评价"}, "404": error_response("未找到"), "409": error_response("已评价过")}
+            "summary": "好差评（level 1 非常不满意 … 5 非常满意，每项一次）：登录的申请人评价已办结的办件（case_no）；或凭查询密码（query_code）评价已办结的办件（case_no）或已答复的咨询、信访、来信（ref_no）。不满意、非常不满意自动进入整改",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["level"], "properties": {
+                "case_no": {"type": "string"}, "ref_no": {"type": "string"}, "query_code": {"type": "string"},
+                "level": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": {"type": "string", "maxLength": 500}}}}}},
+            "responses": {"201": {"description": "已评价"}, "404": error_response("编号或查询密码不正确"), "409": error_response("已评价过"), "422": error_response("尚未办结或答复，或内容不合要求")}
+        }}
+    })
+}
+
+/// 电子监察, for supervisors (a department's staff see their own cards).
+fn supervision_paths() -> Value {
+    let period = json!([
+        {"name": "preset", "in": "query", "schema": {"type": "string", "enum": ["month", "quarter", "year", "12m"]}, "description": "统计区间（默认本年）"},
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}
+    ]);
+    json!({
+        "/api/v1/supervision/summary": {"get": {
+            "summary": "电子监察总览：全市与各部门的收件、受理、办结、按时办结率、提前办结率、平均办理工作日、超期、未销号预警、满意率、得分与等次，按周趋势（监察人员）",
+            "parameters": period,
+            "responses": {"200": {"description": "{period, region, departments[], weeks[], yellow_cards, red_cards, rectifications_open, rectifications_overdue, figures_through}"},
+                "401": error_response("请先登录"), "403": error_response("只有监察人员可以查看"), "422": error_response("统计区间不正确")}
+        }},
+        "/api/v1/supervision/cards": {"get": {
+            "summary": "黄牌、红牌（办件、环节、咨询、信访、来信）及其处理记录；监察人员看全部，部门工作人员看本部门",
+            "parameters": [
+                {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["issued", "explained", "escalated", "closed"]}, "description": "不填为未销号"},
+                {"name": "color", "in": "query", "schema": {"type": "string", "enum": ["yellow", "red"]}},
+                {"name": "department", "in": "query", "schema": {"type": "string"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "responses": {"200": {"description": "{counts, total, page, per_page, rows[], history[]}"}, "401": error_response("请先登录"), "403": error_response("无权查看")}
+        }},
+        "/api/v1/supervision/export.xlsx": {"get": {
+            "summary": "导出 Excel：table = summary（部门办件情况）、league（季度考核，quarter=2026Q4）、cards（预警纠错）、ratings（好差评）",
+            "parameters": [{"name": "table", "in": "query", "schema": {"type": "string", "enum": ["summary", "league", "cards", "ratings"]}},
+                {"name": "quarter", "in": "query", "schema": {"type": "string"}}, period[0], period[1], period[2]],
+            "responses": {"200": {"description": "xlsx", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+                "403": error_response("无权导出"), "422": error_response("没有这张表")}
         }}
     })
 }

@@ -12,11 +12,11 @@ use app::backend::documents::{self, Links};
 use app::backend::drafts;
 use app::backend::error::ServiceError;
 use app::backend::state::AppState;
-use app::backend::{calendar, casework, my_cases};
+use app::backend::{calendar, casework, kiosk_rating};
 use app::domain::casework::{DeliveryMethod, NoticeKind, Opinion};
 use app::domain::workflow::Action;
 use app::layouts::prefs::encode_component;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/files/{material_id}", get(material))
         .route("/staff/cases/{case_no}/documents/{file}", get(document))
         .route("/my/{case_no}/documents/{file}", get(document))
+        .route("/kiosk/rate/find", get(find_rating))
         .route("/kiosk/rate/{case_no}", post(rate_counter))
         .layer(DefaultBodyLimit::max(MAX_POST_BYTES))
 }
@@ -474,20 +475,28 @@ async fn rate_counter(
         encode_component(&case_no),
         encode_component(&form.code)
     );
-    let result = my_cases::rate_counter(
+    let now = chrono::Utc::now();
+    let cal = match calendar::load(&state.db).await {
+        Ok(c) => c,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let result = kiosk_rating::rate(
         &state.db,
+        &cal,
         &case_no,
         &form.code,
         form.level,
         &form.comment,
+        "kiosk",
         &client,
-        chrono::Utc::now(),
+        today(),
+        now,
     )
     .await;
     match result {
         Ok(()) => Redirect::to(&format!("{back}&done=1")).into_response(),
         Err(ServiceError::NotFound) => {
-            (StatusCode::NOT_FOUND, "办件编号或查询密码不正确").into_response()
+            (StatusCode::NOT_FOUND, "编号或查询密码不正确").into_response()
         }
         Err(e) => Redirect::to(&format!(
             "{back}&error={}",
@@ -495,4 +504,26 @@ async fn rate_counter(
         ))
         .into_response(),
     }
+}
+
+/// The kiosk's lookup form: on to the rating page of the number typed.
+async fn find_rating(Query(q): Query<FindRating>) -> Response {
+    let number = q.number.trim().to_uppercase();
+    if number.is_empty() || number.len() > 20 || !number.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Redirect::to("/kiosk/rate?error=1").into_response();
+    }
+    Redirect::to(&format!(
+        "/kiosk/rate/{number}?code={}",
+        encode_component(q.code.trim())
+    ))
+    .into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct FindRating {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    code: String,
 }

@@ -300,7 +300,10 @@ async fn file_response(
         today,
     )
     .await?;
-    let name = format!("{}-{today}", table.title.split(' ').next().unwrap_or("table"));
+    let name = format!(
+        "{}-{today}",
+        table.title.split(' ').next().unwrap_or("table")
+    );
     let (body, content_type) = match ext {
         "csv" => (
             supervision::export_csv(&table).into_bytes(),

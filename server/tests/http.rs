@@ -1391,3 +1391,215 @@ async fn the_conversation_channels_keep_hostile_input_and_show_it_as_text() {
         "the refused text is offered again"
     );
 }
+
+/// A plain form post (`application/x-www-form-urlencoded`) as a browser sends it.
+fn urlencoded_post(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn supervision_pages_endpoints_and_exports_are_for_supervisors_only() {
+    let (router, db) = catalogue_app().await;
+    let now = chrono::Utc::now();
+    let today = app::domain::time::local_date(now);
+    let cal = app::backend::calendar::load(&db.db).await.unwrap();
+    app::backend::demo_cases::load(&db.db, &cal, "990100", 600, today, now)
+        .await
+        .unwrap();
+    let supervisor = session_of(&router, "supervisor1").await;
+    let clerk = session_of(&router, "clerk2").await;
+    let auditor = session_of(&router, "auditor1").await;
+    let citizen = session_of(&router, "citizen1").await;
+
+    // The pages, drawn on the server with their charts.
+    for (path, marks) in [
+        (
+            "/supervision?preset=12m",
+            &["按时办结率", "<svg", "部门办件情况", "导出 Excel"][..],
+        ),
+        (
+            "/supervision/cases?measure=late&preset=12m",
+            &["超期办结", "办件编号"][..],
+        ),
+        ("/supervision/cards", &["预警纠错", "红牌"][..]),
+        (
+            "/supervision/ratings?preset=12m",
+            &["各部门评价", "非常满意"][..],
+        ),
+        (
+            "/supervision/league",
+            &["季度考核", "考核规则", "综合得分"][..],
+        ),
+    ] {
+        let (status, _, page) = send(&router, get_as(path, &supervisor)).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        for mark in marks {
+            assert!(page.contains(mark), "{path} lacks {mark}");
+        }
+    }
+    let (_, _, page) = send(&router, get_as("/admin/audit", &auditor)).await;
+    assert!(page.contains("哈希链校验通过"), "{page:.400}");
+    let (_, _, page) = send(&router, get_as("/staff/oversight", &clerk)).await;
+    assert!(page.contains("督办整改"), "{page:.400}");
+    // A department's clerk is not a supervisor.
+    let (_, _, page) = send(&router, get_as("/supervision", &clerk)).await;
+    assert!(
+        !page.contains("部门办件情况"),
+        "the dashboard is not shown to a clerk"
+    );
+
+    // REST: the summary and cards for supervisors; 401 without a session, 403 for others.
+    let api = |path: &str, cookie: Option<&str>| {
+        let mut req = Request::get(path)
+            .header(header::HOST, "portal.test")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let (status, _, body) = send(
+        &router,
+        api("/api/v1/supervision/summary?preset=12m", Some(&supervisor)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body:.300}");
+    let summary = json(&body);
+    assert_eq!(summary["region"]["figures"]["received"], 600, "{body:.300}");
+    assert!(summary["departments"].as_array().unwrap().len() > 2);
+    let (status, _, body) = send(&router, api("/api/v1/supervision/summary", Some(&clerk))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(json(&body)["code"], "forbidden");
+    let (status, _, _) = send(&router, api("/api/v1/supervision/cards", Some(&citizen))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&router, api("/api/v1/supervision/cards", None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, body) = send(
+        &router,
+        api(
+            "/api/v1/supervision/summary?from=2026-12-01&to=2026-01-01",
+            Some(&supervisor),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(&body)["message"]
+        .as_str()
+        .unwrap()
+        .contains("结束日期"));
+
+    // Exports: an xlsx workbook and a CSV file Excel opens as UTF-8.
+    let (status, headers, body) = send(
+        &router,
+        api(
+            "/api/v1/supervision/export.xlsx?table=summary&preset=12m",
+            Some(&supervisor),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    assert!(body.starts_with("PK"), "a zip container");
+    let (status, headers, body) = send(
+        &router,
+        get_as("/supervision/export/cards.csv", &supervisor),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    assert!(body.starts_with("\u{feff}牌,类别,编号"), "{body:.100}");
+    let (status, _, _) = send(
+        &router,
+        get_as("/supervision/export/nothing.xlsx", &supervisor),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A card escalated through the form: markup refused with a message, then accepted.
+    let (_, _, body) = send(
+        &router,
+        api("/api/v1/supervision/cards?status=issued", Some(&supervisor)),
+    )
+    .await;
+    let cards = json(&body);
+    let card = &cards["rows"][0];
+    let action = format!(
+        "/supervision/cards/{}/{}",
+        card["source"].as_str().unwrap(),
+        card["id"]
+    );
+    let (status, headers, _) = send(
+        &router,
+        urlencoded_post(
+            &action,
+            &supervisor,
+            "action=escalate&back=%2Fsupervision%2Fcards&text=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/supervision/cards?error="),
+        "{location}"
+    );
+    let (_, _, page) = send(&router, get_as(&location, &supervisor)).await;
+    assert!(page.contains("请不要输入网页代码"), "the refusal is shown");
+    let (status, headers, _) = send(
+        &router,
+        urlencoded_post(&action, &supervisor, "action=escalate&back=https%3A%2F%2Fevil.example&text=%E4%B8%89%E6%97%A5%E5%86%85%E5%8A%9E%E7%BB%93"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().unwrap();
+    assert!(
+        location.starts_with("/supervision?done="),
+        "never off the site: {location}"
+    );
+    let (_, _, body) = send(
+        &router,
+        api(
+            "/api/v1/supervision/cards?status=escalated",
+            Some(&supervisor),
+        ),
+    )
+    .await;
+    assert!(json(&body)["total"].as_u64().unwrap() >= 1);
+    // A clerk cannot act for a supervisor.
+    let (_, headers, _) = send(
+        &router,
+        urlencoded_post(&action, &clerk, "action=close&back=%2Fstaff%2Foversight"),
+    )
+    .await;
+    assert!(headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .contains("error="));
+
+    // The kiosk's lookup goes on to the rating page; a wrong code rates nothing.
+    let (status, headers, _) = send(&router, get("/kiosk/rate/find?number=xf2026&code=123")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/kiosk/rate/XF2026?code=123");
+    let wrong = Request::post("/api/v1/ratings")
+        .header(header::HOST, "portal.test")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            r#"{"ref_no":"ZX2026010100001","query_code":"000000","level":1}"#,
+        ))
+        .unwrap();
+    let (status, _, _) = send(&router, wrong).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    db.finish().await;
+}

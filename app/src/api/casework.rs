@@ -177,29 +177,23 @@ pub async fn get_verification(code: String) -> Result<Verification, AppError> {
     Ok(crate::backend::certificates::verify(&state.db, &state.signer, &code).await?)
 }
 
-/// The counter tablet's page for a case taken in at the counter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CounterRating {
-    pub case_no: String,
-    pub item_name: String,
-    pub rated: bool,
-}
-
-#[server(prefix = "/sf", endpoint = "counter_rating")]
-pub async fn get_counter_rating(case_no: String, code: String) -> Result<CounterRating, AppError> {
+/// The counter tablet's and the kiosk's rating page: a case or a conversation, by its number and
+/// query code.
+#[server(prefix = "/sf", endpoint = "kiosk_rating")]
+pub async fn get_kiosk_rating(
+    number: String,
+    code: String,
+) -> Result<crate::domain::supervision::KioskRating, AppError> {
     let state = super::context::state()?;
-    let client = super::context::client();
-    let app =
-        crate::backend::my_cases::counter_case(&state.db, &case_no, &code, &client, Utc::now())
-            .await
-            .map_err(|e| super::context::fail(e.into()))?;
-    let item_name = crate::backend::catalogue::items::detail(&state.db, &app.item_code)
-        .await?
-        .map(|d| d.guide.name)
-        .unwrap_or_default();
-    Ok(CounterRating {
-        rated: crate::backend::my_cases::counter_rated(&state.db, &app.case_no).await?,
-        case_no: app.case_no,
-        item_name,
-    })
+    let now = Utc::now();
+    crate::backend::kiosk_rating::lookup(
+        &state.db,
+        &number,
+        &code,
+        &super::context::client(),
+        crate::domain::time::local_date(now),
+        now,
+    )
+    .await
+    .map_err(|e| super::context::fail(e.into()))
 }

@@ -909,7 +909,12 @@ async fn note_milestones(
             .filter(clock::Column::Kind.is_in(["legal", "promised"]))
             .all(txn)
             .await?;
-        let due = |kind: &str| clocks.iter().find(|c| c.kind == kind).and_then(|c| c.due_date);
+        let due = |kind: &str| {
+            clocks
+                .iter()
+                .find(|c| c.kind == kind)
+                .and_then(|c| c.due_date)
+        };
         active.decided_on = Set(Some(today));
         active.on_time = Set(due("legal").map(|d| today <= d));
         active.early = Set(due("promised").map(|d| today < d));

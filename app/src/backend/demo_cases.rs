@@ -63,6 +63,9 @@ struct Item {
     department: String,
     legal: u64,
     promised: u64,
+    /// The item's process definition as a case stores it, and its first step (code, role).
+    definition: String,
+    first_step: Option<(String, String)>,
 }
 
 /// Next free ids of the tables written here (ids are set so that one chunk can link its rows).
@@ -78,7 +81,12 @@ struct Ids {
 async fn next_id<E: EntityTrait>(db: &impl ConnectionTrait, id: E::Column) -> ServiceResult<i32> {
     let max: Option<i32> = E::find()
         .select_only()
-        .column_as(sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::max(sea_orm::sea_query::Expr::col(id))), "max")
+        .column_as(
+            sea_orm::sea_query::Expr::expr(sea_orm::sea_query::Func::max(
+                sea_orm::sea_query::Expr::col(id),
+            )),
+            "max",
+        )
         .into_tuple::<Option<i32>>()
         .one(db)
         .await?
@@ -86,7 +94,8 @@ async fn next_id<E: EntityTrait>(db: &impl ConnectionTrait, id: E::Column) -> Se
     Ok(max.unwrap_or(0) + 1)
 }
 
-/// Loads `n` demo cases ending on `today`.
+/// Loads `n` demo cases ending on `today`; `None` when demo cases were loaded before (once per
+/// database, so that `make run` can be run again).
 pub async fn load(
     db: &DatabaseConnection,
     cal: &WorkCalendar,
@@ -94,25 +103,34 @@ pub async fn load(
     n: u64,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> ServiceResult<DemoReport> {
+) -> ServiceResult<Option<DemoReport>> {
     if supervision::setting(db, LOADED_KEY).await?.is_some() {
-        return Err(ServiceError::Refused(
-            "演示办件已经加载过，不再重复加载".into(),
-        ));
+        return Ok(None);
     }
-    let items: Vec<Item> = service_item::Entity::find()
+    let mut items = Vec::new();
+    let rows = service_item::Entity::find()
         .filter(service_item::Column::LegalLimit.gt(0))
         .order_by_asc(service_item::Column::Code)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|i| Item {
+        .await?;
+    for i in rows {
+        // Only items with a process, so that every demo case opens like a real one.
+        let Some(def) = super::processes::find(db, &i.code).await? else {
+            continue;
+        };
+        items.push(Item {
+            first_step: def
+                .steps
+                .first()
+                .map(|s| (s.code.clone(), s.role.code().to_string())),
+            definition: serde_json::to_string(&def)
+                .map_err(|e| ServiceError::Internal(e.to_string()))?,
             code: i.code,
             department: i.department_code,
             legal: i.legal_limit as u64,
             promised: (i.promised_limit.max(1) as u64).min(i.legal_limit as u64),
-        })
-        .collect();
+        });
+    }
     if items.is_empty() {
         return Err(ServiceError::Refused(
             "请先加载事项目录（yizhan seed --demo）".into(),
@@ -133,7 +151,15 @@ pub async fn load(
         let mut rows = Rows::default();
         for i in start..end {
             make_case(
-                cal, region, &items, i, today, now, &mut ids, &mut per_day, &mut rows,
+                cal,
+                region,
+                &items,
+                i,
+                today,
+                now,
+                &mut ids,
+                &mut per_day,
+                &mut rows,
                 &mut report,
             );
         }
@@ -142,7 +168,13 @@ pub async fn load(
     }
     if db.get_database_backend() == DbBackend::Postgres {
         // Ids were given explicitly: move each sequence past them.
-        for table in ["applications", "clocks", "cards", "ratings", "rectifications"] {
+        for table in [
+            "applications",
+            "clocks",
+            "cards",
+            "ratings",
+            "rectifications",
+        ] {
             db.execute_unprepared(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                  (SELECT COALESCE(MAX(id), 1) FROM {table}))"
@@ -152,7 +184,7 @@ pub async fn load(
     }
     supervision::put_setting(db, LOADED_KEY, n.to_string()).await?;
     supervision::rebuild(db, today).await?;
-    Ok(report)
+    Ok(Some(report))
 }
 
 #[derive(Default)]
@@ -218,7 +250,10 @@ fn make_case(
     let rated_case = case_no.clone();
     let id = ids.application;
     ids.application += 1;
-    let accepted = cal.add_working_days(received, dice.below(3) as u32);
+    // Accepted within two working days (and by today: demo cases never wait at the counter).
+    let accepted = cal
+        .add_working_days(received, dice.below(3) as u32)
+        .min(today);
     // Most are decided before the promised deadline, some by the legal one, a few late.
     let roll = dice.below(100);
     let used = if roll < 62 {
@@ -237,27 +272,34 @@ fn make_case(
         applicant_user_id: Set(None),
         applicant_name: Set(NAMES[dice.below(NAMES.len() as u64) as usize].into()),
         version: Set(1),
-        definition: Set("{}".into()),
+        definition: Set(item.definition.clone()),
         form: Set("{}".into()),
         created_at: Set(now),
         updated_at: Set(now),
         query_code: Set(format!("{:06}", dice.below(1_000_000))),
         department_code: Set(item.department.clone()),
-        channel: Set(if dice.below(4) == 0 { "counter" } else { "online" }.into()),
+        channel: Set(if dice.below(4) == 0 {
+            "counter"
+        } else {
+            "online"
+        }
+        .into()),
         received_on: Set(Some(received)),
         ..Default::default()
     };
     report.applications += 1;
-    if accepted > today {
-        app.state = Set("submitted".into());
-        rows.applications.push(app);
-        return;
-    }
     app.accepted_on = Set(Some(accepted));
     if decided > today {
         // Still open: the legal clock runs (or is stopped by 特别程序); past its day, a red card.
         let suspended = dice.below(100) < 5;
-        app.state = Set(if suspended { "suspended" } else { "under_review" }.into());
+        app.state = Set(if suspended {
+            "suspended"
+        } else {
+            "under_review"
+        }
+        .into());
+        app.current_step = Set(item.first_step.as_ref().map(|(code, _)| code.clone()));
+        app.current_role = Set(item.first_step.as_ref().map(|(_, role)| role.clone()));
         let clock_id = ids.clock;
         ids.clock += 1;
         rows.clocks.push(legal_clock(
@@ -273,7 +315,11 @@ fn make_case(
             report.suspended += 1;
         } else if legal_due < today {
             report.overdue += 1;
-            let status = if dice.below(2) == 0 { "issued" } else { "explained" };
+            let status = if dice.below(2) == 0 {
+                "issued"
+            } else {
+                "explained"
+            };
             push_card(rows, ids, id, clock_id, legal_due, status, now);
         }
         rows.applications.push(app);
@@ -307,7 +353,11 @@ fn make_case(
             Some(decided),
         ));
         // A late case had its red card; an old one is long closed.
-        let status = if (today - decided).num_days() > 30 { "closed" } else { "explained" };
+        let status = if (today - decided).num_days() > 30 {
+            "closed"
+        } else {
+            "explained"
+        };
         push_card(rows, ids, id, clock_id, legal_due, status, now);
     }
     if dice.below(100) < 60 {
@@ -329,7 +379,12 @@ fn make_case(
             department_code: Set(item.department.clone()),
             item_code: Set(item.code.clone()),
             level: Set(level),
-            comment: Set(if level <= 2 { "等待时间太长，材料反复提交" } else { "" }.into()),
+            comment: Set(if level <= 2 {
+                "等待时间太长，材料反复提交"
+            } else {
+                ""
+            }
+            .into()),
             channel: Set(["web", "web", "counter", "kiosk"][dice.below(4) as usize].into()),
             created_at: Set(now),
             rated_on: Set(Some(rated_on)),
@@ -406,10 +461,15 @@ fn push_card(
         due_date: Set(due),
         // Issued the morning after the deadline day (09:00 in China).
         issued_at: Set(Utc.from_utc_datetime(
-            &due.succ_opt().unwrap_or(due).and_hms_opt(1, 0, 0).unwrap_or_default(),
+            &due.succ_opt()
+                .unwrap_or(due)
+                .and_hms_opt(1, 0, 0)
+                .unwrap_or_default(),
         )),
         status: Set(status.into()),
-        explanation: Set((status != "issued").then(|| "材料核查耗时较长，已督促加快办理".to_string())),
+        explanation: Set(
+            (status != "issued").then(|| "材料核查耗时较长，已督促加快办理".to_string())
+        ),
         updated_at: Set(Some(now)),
     });
     ids.card += 1;

@@ -19,6 +19,7 @@ pub mod drafts;
 pub mod entities;
 pub mod error;
 pub mod files;
+pub mod kiosk_rating;
 pub mod mailer;
 pub mod messages;
 pub mod my_cases;

@@ -354,6 +354,23 @@ pub async fn counter_case(
     client: &Client,
     now: DateTime<Utc>,
 ) -> ServiceResult<application::Model> {
+    let app = case_by_code(db, case_no, query_code, client, now).await?;
+    if app.channel == "counter" {
+        Ok(app)
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
+/// A case by its number and query code, throttled like the public status lookup: a wrong pair
+/// counts against the device and the address.
+pub async fn case_by_code(
+    db: &DatabaseConnection,
+    case_no: &str,
+    query_code: &str,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ServiceResult<application::Model> {
     let keys = client.keys(
         "lookup",
         throttle::LOOKUP_PER_DEVICE,
@@ -363,7 +380,7 @@ pub async fn counter_case(
     let found = if case_no.len() <= 20 && query_code.len() <= 16 {
         applications::find(db, case_no.trim())
             .await?
-            .filter(|a| a.channel == "counter" && same(&a.query_code, query_code.trim()))
+            .filter(|a| same(&a.query_code, query_code.trim()))
     } else {
         None
     };
@@ -386,7 +403,7 @@ pub async fn counter_rated(db: &impl ConnectionTrait, case_no: &str) -> ServiceR
         .is_some())
 }
 
-async fn save_rating(
+pub(crate) async fn save_rating(
     db: &DatabaseConnection,
     app: &application::Model,
     target_kind: &str,

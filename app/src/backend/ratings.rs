@@ -19,8 +19,8 @@ use crate::domain::supervision::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 /// The longest comment of a rating.
@@ -134,11 +134,13 @@ pub async fn rectify(
         }
     }
     if note.is_empty() {
-        return Err(ServiceError::Invalid(match step {
-            RectificationStep::Callback => "请填写回访情况",
-            RectificationStep::Fix => "请填写整改措施",
-        }
-        .into()));
+        return Err(ServiceError::Invalid(
+            match step {
+                RectificationStep::Callback => "请填写回访情况",
+                RectificationStep::Fix => "请填写整改措施",
+            }
+            .into(),
+        ));
     }
     if step == RectificationStep::Fix && reply.is_empty() {
         return Err(ServiceError::Invalid("请填写给评价人的答复".into()));
@@ -155,19 +157,27 @@ pub async fn rectify(
     let from = RectificationState::from_code(&row.state).unwrap_or(RectificationState::Open);
     let (to, expected) = match step {
         RectificationStep::Callback => (RectificationState::CalledBack, RectificationState::Open),
-        RectificationStep::Fix => (RectificationState::Rectified, RectificationState::CalledBack),
+        RectificationStep::Fix => (
+            RectificationState::Rectified,
+            RectificationState::CalledBack,
+        ),
     };
     if from != expected {
-        return Err(ServiceError::Conflict(match from {
-            RectificationState::Open => "请先记录回访情况",
-            RectificationState::CalledBack => "已记录回访，请填写整改情况",
-            _ => "该整改已结束",
-        }
-        .into()));
+        return Err(ServiceError::Conflict(
+            match from {
+                RectificationState::Open => "请先记录回访情况",
+                RectificationState::CalledBack => "已记录回访，请填写整改情况",
+                _ => "该整改已结束",
+            }
+            .into(),
+        ));
     }
     let mut update = rectification::Entity::update_many()
         .col_expr(rectification::Column::State, Expr::value(to.code()))
-        .col_expr(rectification::Column::HandledBy, Expr::value(account.username.clone()))
+        .col_expr(
+            rectification::Column::HandledBy,
+            Expr::value(account.username.clone()),
+        )
         .col_expr(rectification::Column::UpdatedAt, Expr::value(now));
     update = match step {
         RectificationStep::Callback => update
@@ -224,7 +234,10 @@ async fn tell_rater(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let title = "您的评价已整改答复";
-    let body = format!("您对 {} 的评价，我们已回访并整改。答复如下：\n{reply}", rated.target_id);
+    let body = format!(
+        "您对 {} 的评价，我们已回访并整改。答复如下：\n{reply}",
+        rated.target_id
+    );
     let link = match rated.target_kind.as_str() {
         "case" | "counter" => format!("/my/{}", rated.target_id),
         _ => format!("/talk/{}", rated.target_id),
@@ -260,8 +273,8 @@ async fn tell_rater(
             body,
             link,
         };
-        let payload = serde_json::to_string(&notice)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let payload =
+            serde_json::to_string(&notice).map_err(|e| ServiceError::Internal(e.to_string()))?;
         enqueue(
             txn,
             format!("rectification:{rectification_id}:reply:email"),
@@ -298,7 +311,10 @@ pub async fn rule_malicious(
     let txn = db.begin().await?;
     let done = rating::Entity::update_many()
         .col_expr(rating::Column::MaliciousReason, Expr::value(reason))
-        .col_expr(rating::Column::MaliciousBy, Expr::value(account.username.clone()))
+        .col_expr(
+            rating::Column::MaliciousBy,
+            Expr::value(account.username.clone()),
+        )
         .col_expr(rating::Column::MaliciousAt, Expr::value(now))
         .filter(rating::Column::Id.eq(rating_id))
         .filter(rating::Column::MaliciousAt.is_null())
@@ -416,7 +432,8 @@ pub async fn rating_page(
         "bad" | "open" | "malicious" => filter,
         _ => "all",
     };
-    let mut query = rating::Entity::find().filter(rating::Column::RatedOn.between(period.from, period.to));
+    let mut query =
+        rating::Entity::find().filter(rating::Column::RatedOn.between(period.from, period.to));
     if let Some(code) = &department {
         query = query.filter(rating::Column::DepartmentCode.eq(code.clone()));
     }
@@ -522,9 +539,19 @@ async fn scores(
     };
     let mut by_department: Vec<ScoreRow> = per_dept
         .iter()
-        .map(|(code, f)| score(code.clone(), names.get(code).cloned().unwrap_or_default(), f))
+        .map(|(code, f)| {
+            score(
+                code.clone(),
+                names.get(code).cloned().unwrap_or_default(),
+                f,
+            )
+        })
         .collect();
-    by_department.sort_by(|a, b| b.average.unwrap_or(0.0).total_cmp(&a.average.unwrap_or(0.0)));
+    by_department.sort_by(|a, b| {
+        b.average
+            .unwrap_or(0.0)
+            .total_cmp(&a.average.unwrap_or(0.0))
+    });
     let mut query = rating::Entity::find()
         .select_only()
         .column(rating::Column::ItemCode)
@@ -547,7 +574,13 @@ async fn scores(
     let items = super::my_cases::item_names(db, per_item.keys().cloned()).await?;
     let mut by_item: Vec<ScoreRow> = per_item
         .iter()
-        .map(|(code, f)| score(code.clone(), items.get(code).cloned().unwrap_or_default(), f))
+        .map(|(code, f)| {
+            score(
+                code.clone(),
+                items.get(code).cloned().unwrap_or_default(),
+                f,
+            )
+        })
         .collect();
     by_item.sort_by(|a, b| b.ratings.cmp(&a.ratings).then_with(|| a.name.cmp(&b.name)));
     by_item.truncate(20);
@@ -594,7 +627,16 @@ pub async fn rating_table(
     Ok(Table {
         title: "好差评".into(),
         headers: [
-            "日期", "类别", "编号", "部门", "事项", "评价", "意见", "渠道", "整改", "恶意评价认定",
+            "日期",
+            "类别",
+            "编号",
+            "部门",
+            "事项",
+            "评价",
+            "意见",
+            "渠道",
+            "整改",
+            "恶意评价认定",
         ]
         .map(String::from)
         .to_vec(),

@@ -62,14 +62,62 @@ struct Case {
 /// four decided — three on time, two early, 5 + 10 + 9 + 4 = 28 working days. 公安局: three received,
 /// two accepted, one decided on time, not early, in 5 days; B2 is past its legal deadline now.
 const CASES: [Case; 8] = [
-    Case { no: "A1", dept: A, received: "2026-11-02", accepted: Some("2026-11-03"), decided: Some(("2026-11-10", true, true, 5)) },
-    Case { no: "A2", dept: A, received: "2026-11-03", accepted: Some("2026-11-04"), decided: Some(("2026-11-17", false, false, 10)) },
-    Case { no: "A3", dept: A, received: "2026-11-05", accepted: Some("2026-11-05"), decided: Some((TODAY, true, false, 9)) },
-    Case { no: "A4", dept: A, received: TODAY, accepted: None, decided: None },
-    Case { no: "A5", dept: A, received: "2026-10-30", accepted: Some("2026-11-02"), decided: Some(("2026-11-06", true, true, 4)) },
-    Case { no: "B1", dept: B, received: "2026-11-04", accepted: Some("2026-11-05"), decided: Some(("2026-11-12", true, false, 5)) },
-    Case { no: "B2", dept: B, received: "2026-11-10", accepted: Some("2026-11-11"), decided: None },
-    Case { no: "B3", dept: B, received: "2026-11-16", accepted: None, decided: None },
+    Case {
+        no: "A1",
+        dept: A,
+        received: "2026-11-02",
+        accepted: Some("2026-11-03"),
+        decided: Some(("2026-11-10", true, true, 5)),
+    },
+    Case {
+        no: "A2",
+        dept: A,
+        received: "2026-11-03",
+        accepted: Some("2026-11-04"),
+        decided: Some(("2026-11-17", false, false, 10)),
+    },
+    Case {
+        no: "A3",
+        dept: A,
+        received: "2026-11-05",
+        accepted: Some("2026-11-05"),
+        decided: Some((TODAY, true, false, 9)),
+    },
+    Case {
+        no: "A4",
+        dept: A,
+        received: TODAY,
+        accepted: None,
+        decided: None,
+    },
+    Case {
+        no: "A5",
+        dept: A,
+        received: "2026-10-30",
+        accepted: Some("2026-11-02"),
+        decided: Some(("2026-11-06", true, true, 4)),
+    },
+    Case {
+        no: "B1",
+        dept: B,
+        received: "2026-11-04",
+        accepted: Some("2026-11-05"),
+        decided: Some(("2026-11-12", true, false, 5)),
+    },
+    Case {
+        no: "B2",
+        dept: B,
+        received: "2026-11-10",
+        accepted: Some("2026-11-11"),
+        decided: None,
+    },
+    Case {
+        no: "B3",
+        dept: B,
+        received: "2026-11-16",
+        accepted: None,
+        decided: None,
+    },
 ];
 
 async fn load(db: &DatabaseConnection, citizen: i32) {
@@ -80,7 +128,14 @@ async fn load(db: &DatabaseConnection, citizen: i32) {
             item_code: Set("990100-XK-0013".into()),
             applicant_user_id: Set(Some(citizen)),
             applicant_name: Set("张晓明".into()),
-            state: Set(if decided.is_some() { "granted" } else if c.accepted.is_some() { "under_review" } else { "submitted" }.into()),
+            state: Set(if decided.is_some() {
+                "granted"
+            } else if c.accepted.is_some() {
+                "under_review"
+            } else {
+                "submitted"
+            }
+            .into()),
             version: Set(1),
             definition: Set("{}".into()),
             form: Set("{}".into()),
@@ -179,12 +234,32 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
         load(db, citizen.id).await;
         // Ratings. 市场监管局: 非常满意 (A1), 非常不满意 (A2, bad), 满意 (A5), 基本满意 (A1 at the
         // counter). 公安局: 不满意 (B1, bad), 非常满意 (a question it answered).
-        rate(db, "case", "SVA1", A, 5, Some(citizen.id), "2026-11-11").await.unwrap();
-        let bad_a = rate(db, "case", "SVA2", A, 1, Some(citizen.id), "2026-11-17").await.unwrap();
-        rate(db, "case", "SVA5", A, 4, Some(citizen.id), "2026-11-07").await.unwrap();
-        rate(db, "counter", "SVA1", A, 3, None, "2026-11-02").await.unwrap();
-        let bad_b = rate(db, "case", "SVB1", B, 2, Some(citizen.id), "2026-11-13").await.unwrap();
-        rate(db, "consultation", "ZX2026111300001", B, 5, None, "2026-11-14").await.unwrap();
+        rate(db, "case", "SVA1", A, 5, Some(citizen.id), "2026-11-11")
+            .await
+            .unwrap();
+        let bad_a = rate(db, "case", "SVA2", A, 1, Some(citizen.id), "2026-11-17")
+            .await
+            .unwrap();
+        rate(db, "case", "SVA5", A, 4, Some(citizen.id), "2026-11-07")
+            .await
+            .unwrap();
+        rate(db, "counter", "SVA1", A, 3, None, "2026-11-02")
+            .await
+            .unwrap();
+        let bad_b = rate(db, "case", "SVB1", B, 2, Some(citizen.id), "2026-11-13")
+            .await
+            .unwrap();
+        rate(
+            db,
+            "consultation",
+            "ZX2026111300001",
+            B,
+            5,
+            None,
+            "2026-11-14",
+        )
+        .await
+        .unwrap();
         // A second rating of the same case is refused; so is a level out of range.
         assert!(matches!(
             rate(db, "case", "SVA1", A, 4, Some(citizen.id), "2026-11-12").await,
@@ -197,18 +272,33 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
 
         // All live first (nothing aggregated yet), then from the daily table: the same figures.
         let region = Scope::Region;
-        let live = supervision::summary(db, &region, period(), "", day(TODAY)).await.unwrap();
-        assert_eq!(live.figures_through, None, "{}", t.label);
-        let report = scheduler::run_once(db, &calendar::load(db).await.unwrap(), day(TODAY), at(TODAY))
+        let live = supervision::summary(db, &region, period(), "", day(TODAY))
             .await
             .unwrap();
+        assert_eq!(live.figures_through, None, "{}", t.label);
+        let report = scheduler::run_once(
+            db,
+            &calendar::load(db).await.unwrap(),
+            day(TODAY),
+            at(TODAY),
+        )
+        .await
+        .unwrap();
         assert!(report.figure_days > 0, "{}: {report:?}", t.label);
         assert_eq!(report.red_cards, 1, "{}: B2's legal clock", t.label);
-        let s = supervision::summary(db, &region, period(), "", day(TODAY)).await.unwrap();
+        let s = supervision::summary(db, &region, period(), "", day(TODAY))
+            .await
+            .unwrap();
         assert_eq!(s.figures_through, Some(day("2026-11-17")), "{}", t.label);
         assert_eq!(s.region.figures, live.region.figures, "{}", t.label);
 
-        let dept = |code: &str| s.departments.iter().find(|d| d.code == code).unwrap().clone();
+        let dept = |code: &str| {
+            s.departments
+                .iter()
+                .find(|d| d.code == code)
+                .unwrap()
+                .clone()
+        };
         let a = dept(A);
         assert_eq!(
             a.figures,
@@ -234,7 +324,12 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
         assert_eq!(a.grade, Some(Grade::Pass));
         let b = dept(B);
         assert_eq!(
-            (b.figures.received, b.figures.accepted, b.figures.decided, b.figures.on_time),
+            (
+                b.figures.received,
+                b.figures.accepted,
+                b.figures.decided,
+                b.figures.on_time
+            ),
             (3, 2, 1, 1),
             "{}",
             t.label
@@ -272,10 +367,23 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
         assert_eq!(drill(Measure::Received, Some(B)).await.len(), 3);
         assert_eq!(drill(Measure::Early, Some(A)).await.len(), 2);
         // A department sees only its own cases, whatever it asks for.
-        let own = supervision::drill_page(db, &clerk_b, Measure::Received, period(), Some(A), 1, 50, day(TODAY))
-            .await
-            .unwrap();
-        assert!(own.rows.iter().all(|r| r.case_no.starts_with("SVB")), "{}", t.label);
+        let own = supervision::drill_page(
+            db,
+            &clerk_b,
+            Measure::Received,
+            period(),
+            Some(A),
+            1,
+            50,
+            day(TODAY),
+        )
+        .await
+        .unwrap();
+        assert!(
+            own.rows.iter().all(|r| r.case_no.starts_with("SVB")),
+            "{}",
+            t.label
+        );
 
         // The bad rating's rectification: callback within 1 working day (Wed 18), fix within 5
         // (Tue 24 November).
@@ -290,7 +398,9 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
             (day("2026-11-18"), day("2026-11-24"), "open")
         );
         assert_eq!(
-            ratings::open_rectifications(db, Some(A), day("2026-11-19")).await.unwrap(),
+            ratings::open_rectifications(db, Some(A), day("2026-11-19"))
+                .await
+                .unwrap(),
             (1, 1),
             "{}: the callback day has passed",
             t.label
@@ -303,14 +413,47 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
             }
         };
         // Not the fix before the callback; not by another department or the supervisor.
-        assert!(matches!(step(&head_a, RectificationStep::Fix, "改", "答复").await, Err(ServiceError::Conflict(_))));
-        assert!(matches!(step(&clerk_b, RectificationStep::Callback, "回访", "").await, Err(ServiceError::NotFound)));
-        assert!(matches!(step(&supervisor, RectificationStep::Callback, "回访", "").await, Err(ServiceError::NotFound)));
-        assert!(matches!(step(&head_a, RectificationStep::Callback, "  ", "").await, Err(ServiceError::Invalid(_))));
-        step(&head_a, RectificationStep::Callback, "电话回访，申请人反映等待时间长", "").await.unwrap();
-        assert!(matches!(step(&head_a, RectificationStep::Fix, "增设窗口", "").await, Err(ServiceError::Invalid(_))));
-        step(&head_a, RectificationStep::Fix, "增设窗口", "已增设综合窗口，感谢您的意见").await.unwrap();
-        let fix = rectification::Entity::find_by_id(fix.id).one(db).await.unwrap().unwrap();
+        assert!(matches!(
+            step(&head_a, RectificationStep::Fix, "改", "答复").await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            step(&clerk_b, RectificationStep::Callback, "回访", "").await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(
+            step(&supervisor, RectificationStep::Callback, "回访", "").await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(
+            step(&head_a, RectificationStep::Callback, "  ", "").await,
+            Err(ServiceError::Invalid(_))
+        ));
+        step(
+            &head_a,
+            RectificationStep::Callback,
+            "电话回访，申请人反映等待时间长",
+            "",
+        )
+        .await
+        .unwrap();
+        assert!(matches!(
+            step(&head_a, RectificationStep::Fix, "增设窗口", "").await,
+            Err(ServiceError::Invalid(_))
+        ));
+        step(
+            &head_a,
+            RectificationStep::Fix,
+            "增设窗口",
+            "已增设综合窗口，感谢您的意见",
+        )
+        .await
+        .unwrap();
+        let fix = rectification::Entity::find_by_id(fix.id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(fix.state, RectificationState::Rectified.code());
         assert_eq!(fix.called_back_on, Some(day(TODAY)));
         // The rater is told: a message and an email.
@@ -324,7 +467,9 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
         assert!(told.body.contains("已增设综合窗口"), "{}", told.body);
         assert_eq!(
             outbox::Entity::find()
-                .filter(outbox::Column::DedupeKey.eq(format!("rectification:{}:reply:email", fix.id)))
+                .filter(
+                    outbox::Column::DedupeKey.eq(format!("rectification:{}:reply:email", fix.id))
+                )
                 .count(db)
                 .await
                 .unwrap(),
@@ -343,17 +488,35 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
         ratings::rule_malicious(db, &supervisor, bad_b.id, "与办件无关的辱骂内容", at(TODAY))
             .await
             .unwrap();
-        let s = supervision::summary(db, &region, period(), "", day(TODAY)).await.unwrap();
+        let s = supervision::summary(db, &region, period(), "", day(TODAY))
+            .await
+            .unwrap();
         let b = s.departments.iter().find(|d| d.code == B).unwrap();
         assert_eq!(b.figures.levels, [0, 0, 0, 0, 1], "{}", t.label);
         // 100 × (1 × 50 + 0 + 1 × 30) / 100 = 80 → 良好.
         assert!(close(b.score, 80.0), "{}: {:?}", t.label, b.score);
         assert_eq!(b.grade, Some(Grade::Good));
-        let kept = rating::Entity::find_by_id(bad_b.id).one(db).await.unwrap().unwrap();
-        assert_eq!(kept.malicious_reason.as_deref(), Some("与办件无关的辱骂内容"));
-        let page = ratings::rating_page(db, &supervisor, period(), "malicious", None, 1, 30, day(TODAY))
+        let kept = rating::Entity::find_by_id(bad_b.id)
+            .one(db)
             .await
+            .unwrap()
             .unwrap();
+        assert_eq!(
+            kept.malicious_reason.as_deref(),
+            Some("与办件无关的辱骂内容")
+        );
+        let page = ratings::rating_page(
+            db,
+            &supervisor,
+            period(),
+            "malicious",
+            None,
+            1,
+            30,
+            day(TODAY),
+        )
+        .await
+        .unwrap();
         assert_eq!(page.total, 1);
         assert_eq!(
             page.rows[0].rectification.as_ref().map(|r| r.state),
@@ -376,42 +539,108 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
             Err(ServiceError::Forbidden(_))
         ));
         assert!(matches!(
-            supervision::save_rules(db, &supervisor, GradeRules { good: 99.0, ..rules }, at(TODAY)).await,
+            supervision::save_rules(
+                db,
+                &supervisor,
+                GradeRules {
+                    good: 99.0,
+                    ..rules
+                },
+                at(TODAY)
+            )
+            .await,
             Err(ServiceError::Invalid(_))
         ));
-        supervision::save_rules(db, &supervisor, rules, at(TODAY)).await.unwrap();
-        let league = supervision::league(db, &supervisor, Some("2026Q4"), day(TODAY)).await.unwrap();
+        supervision::save_rules(db, &supervisor, rules, at(TODAY))
+            .await
+            .unwrap();
+        let league = supervision::league(db, &supervisor, Some("2026Q4"), day(TODAY))
+            .await
+            .unwrap();
         let grade = |code: &str| league.rows.iter().find(|r| r.code == code).unwrap().grade;
-        assert_eq!((grade(A), grade(B)), (Some(Grade::Pass), Some(Grade::Excellent)), "{}", t.label);
+        assert_eq!(
+            (grade(A), grade(B)),
+            (Some(Grade::Pass), Some(Grade::Excellent)),
+            "{}",
+            t.label
+        );
         assert_eq!(league.rows[0].code, B);
 
         // The card life cycle of B2's red card.
-        let cards = supervision::card_page(db, &supervisor, None, None, None, 1, 30).await.unwrap();
+        let cards = supervision::card_page(db, &supervisor, None, None, None, 1, 30)
+            .await
+            .unwrap();
         assert_eq!(cards.total, 1, "{}", t.label);
         let card = cards.rows[0].clone();
-        assert_eq!((card.color.as_str(), card.status, card.target.as_str()), ("red", CardStatus::Issued, "SVB2"));
-        let none = supervision::card_page(db, &head_a, None, None, None, 1, 30).await.unwrap();
+        assert_eq!(
+            (card.color.as_str(), card.status, card.target.as_str()),
+            ("red", CardStatus::Issued, "SVB2")
+        );
+        let none = supervision::card_page(db, &head_a, None, None, None, 1, 30)
+            .await
+            .unwrap();
         assert_eq!(none.total, 0, "{}: not 市场监管局's card", t.label);
         let act = |who: &auth::Account, a: CardAction, text: &str| {
             let (who, text, source) = (who.clone(), text.to_string(), card.source.clone());
-            async move { supervision::act_on_card(db, &who, &source, card.id, a, &text, at(TODAY)).await }
+            async move {
+                supervision::act_on_card(db, &who, &source, card.id, a, &text, at(TODAY)).await
+            }
         };
-        assert!(matches!(act(&head_a, CardAction::Explain, "不是我们的").await, Err(ServiceError::NotFound)));
-        assert!(matches!(act(&supervisor, CardAction::Explain, "代为说明").await, Err(ServiceError::Forbidden(_))));
-        assert!(matches!(act(&supervisor, CardAction::Close, "").await, Err(ServiceError::Conflict(_))));
-        assert!(matches!(act(&clerk_b, CardAction::Explain, "").await, Err(ServiceError::Invalid(_))));
-        assert_eq!(act(&clerk_b, CardAction::Explain, "等待消防检查结果").await.unwrap(), CardStatus::Explained);
-        assert_eq!(act(&supervisor, CardAction::Escalate, "三日内办结").await.unwrap(), CardStatus::Escalated);
-        assert_eq!(act(&clerk_b, CardAction::Explain, "已安排加急检查").await.unwrap(), CardStatus::Explained);
-        assert_eq!(act(&supervisor, CardAction::Close, "").await.unwrap(), CardStatus::Closed);
-        assert!(matches!(act(&clerk_b, CardAction::Explain, "再说明").await, Err(ServiceError::Conflict(_))));
-        let closed = supervision::card_page(db, &supervisor, Some(CardStatus::Closed), None, None, 1, 30)
-            .await
-            .unwrap();
+        assert!(matches!(
+            act(&head_a, CardAction::Explain, "不是我们的").await,
+            Err(ServiceError::NotFound)
+        ));
+        assert!(matches!(
+            act(&supervisor, CardAction::Explain, "代为说明").await,
+            Err(ServiceError::Forbidden(_))
+        ));
+        assert!(matches!(
+            act(&supervisor, CardAction::Close, "").await,
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            act(&clerk_b, CardAction::Explain, "").await,
+            Err(ServiceError::Invalid(_))
+        ));
+        assert_eq!(
+            act(&clerk_b, CardAction::Explain, "等待消防检查结果")
+                .await
+                .unwrap(),
+            CardStatus::Explained
+        );
+        assert_eq!(
+            act(&supervisor, CardAction::Escalate, "三日内办结")
+                .await
+                .unwrap(),
+            CardStatus::Escalated
+        );
+        assert_eq!(
+            act(&clerk_b, CardAction::Explain, "已安排加急检查")
+                .await
+                .unwrap(),
+            CardStatus::Explained
+        );
+        assert_eq!(
+            act(&supervisor, CardAction::Close, "").await.unwrap(),
+            CardStatus::Closed
+        );
+        assert!(matches!(
+            act(&clerk_b, CardAction::Explain, "再说明").await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let closed =
+            supervision::card_page(db, &supervisor, Some(CardStatus::Closed), None, None, 1, 30)
+                .await
+                .unwrap();
         let history = &closed.history[0].1;
         assert_eq!(history.len(), 4, "{}: {history:?}", t.label);
-        assert_eq!(closed.rows[0].explanation.as_deref(), Some("已安排加急检查"));
-        let s = supervision::summary(db, &region, period(), "", day(TODAY)).await.unwrap();
+        assert_eq!(
+            closed.rows[0].explanation.as_deref(),
+            Some("已安排加急检查")
+        );
+        let s = supervision::summary(db, &region, period(), "", day(TODAY))
+            .await
+            .unwrap();
         assert_eq!((s.red_cards, s.region.open_cards), (0, 0), "{}", t.label);
         assert_eq!(
             super::entities::audit_log::Entity::find()
@@ -452,7 +681,10 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
                     Cell::Text(text) => assert_eq!(read, text),
                     Cell::Int(n) => assert_eq!(read, &n.to_string()),
                     Cell::Rate(Some(x)) | Cell::Number(Some(x)) => {
-                        assert!((read.parse::<f64>().unwrap() - x).abs() < 1e-9, "{read} vs {x}")
+                        assert!(
+                            (read.parse::<f64>().unwrap() - x).abs() < 1e-9,
+                            "{read} vs {x}"
+                        )
                     }
                     Cell::Rate(None) | Cell::Number(None) => assert_eq!(read, "—"),
                 }
@@ -464,7 +696,12 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
         assert!(supervision::table_of(
             db,
             &clerk_b,
-            &ExportRequest { table: "league", period: period(), quarter: None, department: None },
+            &ExportRequest {
+                table: "league",
+                period: period(),
+                quarter: None,
+                department: None
+            },
             day(TODAY),
         )
         .await
@@ -511,15 +748,22 @@ async fn demo_cases_fill_the_dashboard_once() {
         let cal = calendar::load(db).await.unwrap();
         let r = super::demo_cases::load(db, &cal, "990100", 600, day(TODAY), at(TODAY))
             .await
+            .unwrap()
             .unwrap();
         assert_eq!(r.applications, 600, "{}", t.label);
-        assert!(r.decided > 300 && r.late > 0 && r.overdue > 0 && r.bad_ratings > 0, "{}: {r:?}", t.label);
+        assert!(
+            r.decided > 300 && r.late > 0 && r.overdue > 0 && r.bad_ratings > 0,
+            "{}: {r:?}",
+            t.label
+        );
         // The whole year, as the dashboard counts it, is what was loaded.
         let year = Period {
             from: day("2025-11-18"),
             to: day(TODAY),
         };
-        let s = supervision::summary(db, &Scope::Region, year, "12m", day(TODAY)).await.unwrap();
+        let s = supervision::summary(db, &Scope::Region, year, "12m", day(TODAY))
+            .await
+            .unwrap();
         let f = s.region.figures;
         assert_eq!(f.received as u64, r.applications, "{}", t.label);
         assert_eq!(f.decided as u64, r.decided, "{}", t.label);
@@ -529,11 +773,15 @@ async fn demo_cases_fill_the_dashboard_once() {
         assert_eq!(s.figures_through, Some(day("2026-11-17")));
         assert!(s.departments.len() > 3, "{}", t.label);
         // Loaded once; real cases are still numbered and inserted after it (PostgreSQL sequences).
-        assert!(matches!(
-            super::demo_cases::load(db, &cal, "990100", 10, day(TODAY), at(TODAY)).await,
-            Err(ServiceError::Refused(_))
-        ));
-        rate(db, "case", "after-demo", A, 5, None, TODAY).await.unwrap();
+        assert_eq!(
+            super::demo_cases::load(db, &cal, "990100", 10, day(TODAY), at(TODAY))
+                .await
+                .unwrap(),
+            None
+        );
+        rate(db, "case", "after-demo", A, 5, None, TODAY)
+            .await
+            .unwrap();
         t.finish().await;
     }
 }

@@ -132,7 +132,10 @@ impl GradeRules {
             self.weight_early,
             self.weight_satisfaction,
         ];
-        if weights.iter().any(|w| !w.is_finite() || *w < 0.0 || *w > 1000.0) {
+        if weights
+            .iter()
+            .any(|w| !w.is_finite() || *w < 0.0 || *w > 1000.0)
+        {
             return Err("权重应为 0 至 1000 之间的数".into());
         }
         if weights.iter().sum::<f64>() <= 0.0 {
@@ -666,6 +669,31 @@ pub fn channel_name(code: &str) -> &'static str {
     }
 }
 
+/// What the number and code lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KioskTarget {
+    /// 窗口服务: the counter's service of a walk-in case, before it is concluded.
+    Counter,
+    /// The result of a case.
+    Case,
+    /// The answer to a question, petition or letter.
+    Talk,
+}
+
+/// The kiosk's (and counter tablet's) rating page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskRating {
+    pub number: String,
+    /// The item's name, or the conversation's subject.
+    pub title: String,
+    pub target: KioskTarget,
+    /// Already rated.
+    pub rated: bool,
+    /// May be rated now (concluded, answered, or the counter's service).
+    pub ready: bool,
+}
+
 /// Per-department or per-item rating scores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRow {
@@ -977,10 +1005,10 @@ mod tests {
         let t = Table {
             title: "t".into(),
             headers: vec!["名称".into(), "数".into()],
-            rows: vec![vec![Cell::Text("a,\"b\"".into()), Cell::Rate(Some(0.5))], vec![
-                Cell::Text("=HYPERLINK(1)".into()),
-                Cell::Int(-3),
-            ]],
+            rows: vec![
+                vec![Cell::Text("a,\"b\"".into()), Cell::Rate(Some(0.5))],
+                vec![Cell::Text("=HYPERLINK(1)".into()), Cell::Int(-3)],
+            ],
         };
         assert_eq!(
             t.to_csv(),

@@ -1,13 +1,44 @@
-//! `/kiosk/rate/{case_no}?code=…` (窗口服务评价): the counter tablet, in the kiosk shell, right after
-//! a walk-in intake. Five large buttons, an optional comment, once per case. The link carries the
-//! case's query code (the clerk's case page opens it), so no login is kept on a shared tablet.
+//! 好差评 on a shared device, in the kiosk shell, without logging in: `/kiosk/rate` asks for the
+//! number on the receipt and its query code; `/kiosk/rate/{number}?code=…` shows five large
+//! buttons. The counter tablet opens the second page right after a walk-in intake (the clerk's
+//! case page links it) to rate the window service; at a township kiosk the same page rates a
+//! concluded case or an answered question, petition or letter. Once per thing rated.
 
-use crate::api::casework::get_counter_rating;
+use crate::api::casework::get_kiosk_rating;
 use crate::domain::case_read::RATING_LEVELS;
+use crate::domain::supervision::KioskTarget;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/kiosk/rate`: the number and the query code, typed on the kiosk's screen.
+#[component]
+pub fn KioskRateLookup() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let wrong = move || query.read().get("error").is_some();
+    view! {
+        <Title text=t_string!(i18n, kiosk_rate).to_string()/>
+        <h1 class="kiosk-heading">{t!(i18n, kiosk_rate)}</h1>
+        <p class="kiosk-hint">{t!(i18n, rt_lookup_intro)}</p>
+        {move || wrong().then(|| view! { <p class="form-error" role="alert">{t!(i18n, rt_wrong)}</p> })}
+        <form class="rate-lookup" method="get" action="/kiosk/rate/find">
+            <label class="field">
+                <span>{t!(i18n, rt_number)}</span>
+                <input type="text" name="number" required maxlength="20" autocomplete="off"
+                    inputmode="text" autocapitalize="characters"/>
+            </label>
+            <label class="field">
+                <span>{t!(i18n, rt_code)}</span>
+                <input type="text" name="code" required maxlength="16" autocomplete="off" inputmode="numeric"/>
+            </label>
+            <button type="submit" class="kiosk-big-button">{t!(i18n, rt_find)}</button>
+        </form>
+        <a class="kiosk-big-button kiosk-back" href="/kiosk">{t!(i18n, back_home)}</a>
+    }
+    .into_any()
+}
 
 #[component]
 pub fn CounterRatePage() -> impl IntoView {
@@ -28,41 +59,68 @@ pub fn CounterRatePage() -> impl IntoView {
             let (no, code, ..) = asked.get();
             (no, code)
         },
-        |(no, code)| get_counter_rating(no, code),
+        |(no, code)| get_kiosk_rating(no, code),
     );
     view! {
         <Title text=t_string!(i18n, rt_title).to_string()/>
-        <h1 class="kiosk-heading">{t!(i18n, rt_title)}</h1>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || {
                 let (no, code, done, error) = asked.get();
                 Suspend::new(async move {
                     match page.await {
-                        Ok(p) if done || p.rated => view! {
-                            <section class="rate-done" role="status">
-                                <p class="kiosk-big-text">{t!(i18n, rt_thanks)}</p>
-                                <p class="kiosk-hint">{t!(i18n, rt_done_text)}</p>
-                            </section>
+                        Ok(p) => {
+                            let title = match p.target {
+                                KioskTarget::Counter => t_string!(i18n, rt_title),
+                                KioskTarget::Case => t_string!(i18n, rt_title_case),
+                                KioskTarget::Talk => t_string!(i18n, rt_title_talk),
+                            };
+                            let intro = if p.target == KioskTarget::Counter {
+                                t_string!(i18n, rt_intro)
+                            } else {
+                                t_string!(i18n, rt_intro_result)
+                            };
+                            let body = if done || p.rated {
+                                view! {
+                                    <section class="rate-done" role="status">
+                                        <p class="kiosk-big-text">{t!(i18n, rt_thanks)}</p>
+                                        <p class="kiosk-hint">{t!(i18n, rt_done_text)}</p>
+                                    </section>
+                                }
+                                .into_any()
+                            } else if !p.ready {
+                                view! { <p class="kiosk-big-text" role="status">{t!(i18n, rt_not_ready)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <p class="kiosk-hint">{intro}</p>
+                                    {error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                                    <form class="rate-form" method="post" action=format!("/kiosk/rate/{no}")>
+                                        <input type="hidden" name="code" value=code/>
+                                        <label class="field">
+                                            <span>{t!(i18n, rt_comment)}</span>
+                                            <textarea name="comment" rows="2" maxlength="500"></textarea>
+                                        </label>
+                                        <div class="rate-buttons">
+                                            {RATING_LEVELS.iter().map(|(level, name)| view! {
+                                                <button type="submit" name="level" value=level.to_string()
+                                                    class=format!("kiosk-big-button rate-{level}")>{*name}</button>
+                                            }).collect_view()}
+                                        </div>
+                                    </form>
+                                }
+                                .into_any()
+                            };
+                            view! {
+                                <h1 class="kiosk-heading">{title}</h1>
+                                <p class="kiosk-hint">{p.title.clone()}" · "<span class="mono">{p.number.clone()}</span></p>
+                                {body}
+                            }
+                            .into_any()
+                        }
+                        Err(_) => view! {
+                            <h1 class="kiosk-heading">{t!(i18n, kiosk_rate)}</h1>
+                            <p class="form-error" role="alert">{t!(i18n, rt_wrong)}</p>
+                            <a class="kiosk-big-button" href="/kiosk/rate">{t!(i18n, rt_find)}</a>
                         }.into_any(),
-                        Ok(p) => view! {
-                            <p class="kiosk-hint">{p.item_name.clone()}" · "<span class="mono">{p.case_no.clone()}</span></p>
-                            <p class="kiosk-hint">{t!(i18n, rt_intro)}</p>
-                            {error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                            <form class="rate-form" method="post" action=format!("/kiosk/rate/{no}")>
-                                <input type="hidden" name="code" value=code/>
-                                <label class="field">
-                                    <span>{t!(i18n, rt_comment)}</span>
-                                    <textarea name="comment" rows="2" maxlength="500"></textarea>
-                                </label>
-                                <div class="rate-buttons">
-                                    {RATING_LEVELS.iter().map(|(level, name)| view! {
-                                        <button type="submit" name="level" value=level.to_string()
-                                            class=format!("kiosk-big-button rate-{level}")>{*name}</button>
-                                    }).collect_view()}
-                                </div>
-                            </form>
-                        }.into_any(),
-                        Err(_) => view! { <p class="form-error" role="alert">{t!(i18n, rt_not_found)}</p> }.into_any(),
                     }
                 })
             }}

@@ -41,10 +41,16 @@ pub async fn audit_page(
         .iter()
         .any(|r| matches!(r, Role::AuditAdmin | Role::Supervisor))
     {
-        return Err(ServiceError::Forbidden("只有审计管理员和监察人员可以查看审计日志".into()));
+        return Err(ServiceError::Forbidden(
+            "只有审计管理员和监察人员可以查看审计日志".into(),
+        ));
     }
     let clip = |s: &str| s.trim().chars().take(100).collect::<String>();
-    let (actor, action, target) = (clip(&filter.actor), clip(&filter.action), clip(&filter.target));
+    let (actor, action, target) = (
+        clip(&filter.actor),
+        clip(&filter.action),
+        clip(&filter.target),
+    );
     let (page, per_page) = (page.max(1), per_page.clamp(1, 200));
     let mut query = audit_log::Entity::find();
     if !actor.is_empty() {
@@ -64,7 +70,11 @@ pub async fn audit_page(
     if let Some(from) = filter.from.and_then(local_midnight) {
         query = query.filter(audit_log::Column::At.gte(from));
     }
-    if let Some(to) = filter.to.and_then(|d| d.succ_opt()).and_then(local_midnight) {
+    if let Some(to) = filter
+        .to
+        .and_then(|d| d.succ_opt())
+        .and_then(local_midnight)
+    {
         query = query.filter(audit_log::Column::At.lt(to));
     }
     let total = query.clone().count(db).await?;
@@ -76,7 +86,11 @@ pub async fn audit_page(
         .into_iter()
         .map(|r| AuditRow {
             seq: r.id,
-            at: r.at.with_timezone(&china()).format("%Y-%m-%d %H:%M:%S").to_string(),
+            at: r
+                .at
+                .with_timezone(&china())
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
             actor: r.actor,
             action: r.action,
             target: r.target,

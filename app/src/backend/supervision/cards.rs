@@ -137,7 +137,10 @@ pub async fn card_page(
             status: CardStatus::from_code(&status).unwrap_or(CardStatus::Issued),
             target_kind: kind_name(&kind),
             clock: clock_name(&source, &clock),
-            department: names.get(&dept).cloned().unwrap_or_else(|| "政务服务大厅（待分办）".into()),
+            department: names
+                .get(&dept)
+                .cloned()
+                .unwrap_or_else(|| "政务服务大厅（待分办）".into()),
             department_code: dept,
             due_date: r.try_get("", "due_date")?,
             issued_on: local_date(issued_at),
@@ -160,7 +163,10 @@ pub async fn card_page(
     for s in CardStatus::ALL {
         let n = by_status
             .iter()
-            .find(|r| r.try_get::<String>("", "status").is_ok_and(|c| c == s.code()))
+            .find(|r| {
+                r.try_get::<String>("", "status")
+                    .is_ok_and(|c| c == s.code())
+            })
             .map(|r| r.try_get::<i64>("", "n"))
             .transpose()?
             .unwrap_or(0);
@@ -270,14 +276,18 @@ pub async fn act_on_card(
         return Err(ServiceError::Invalid("请不要输入网页代码".into()));
     }
     if text.is_empty() && action != CardAction::Close {
-        return Err(ServiceError::Invalid(match action {
-            CardAction::Explain => "请说明超时或临近超时的原因及处理措施",
-            _ => "请写明督办意见",
-        }
-        .into()));
+        return Err(ServiceError::Invalid(
+            match action {
+                CardAction::Explain => "请说明超时或临近超时的原因及处理措施",
+                _ => "请写明督办意见",
+            }
+            .into(),
+        ));
     }
     if action.by_supervisor() != scope.is_supervisor() {
-        return Err(ServiceError::Forbidden("监察人员审核销号或督办，说明情况由本部门填写".into()));
+        return Err(ServiceError::Forbidden(
+            "监察人员审核销号或督办，说明情况由本部门填写".into(),
+        ));
     }
     let (table, dept_sql) = match source {
         "case" => (
@@ -380,7 +390,15 @@ pub async fn card_table(
     Ok(Table {
         title: "预警纠错".into(),
         headers: [
-            "牌", "类别", "编号", "时限", "部门", "到期日", "发牌日", "状态", "部门说明",
+            "牌",
+            "类别",
+            "编号",
+            "时限",
+            "部门",
+            "到期日",
+            "发牌日",
+            "状态",
+            "部门说明",
         ]
         .map(String::from)
         .to_vec(),

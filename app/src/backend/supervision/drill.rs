@@ -91,7 +91,10 @@ pub async fn drill_page(
 fn select(measure: Measure, period: Period, today: NaiveDate) -> Select<application::Entity> {
     use application::Column as C;
     let q = application::Entity::find();
-    let decided = || q.clone().filter(C::DecidedOn.between(period.from, period.to));
+    let decided = || {
+        q.clone()
+            .filter(C::DecidedOn.between(period.from, period.to))
+    };
     match measure {
         Measure::Received => q.filter(C::ReceivedOn.between(period.from, period.to)),
         Measure::Accepted => q.filter(C::AcceptedOn.between(period.from, period.to)),

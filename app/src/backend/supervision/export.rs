@@ -82,10 +82,12 @@ pub fn export_xlsx(table: &Table) -> ServiceResult<Vec<u8>> {
             match cell {
                 Cell::Text(t) => sheet.write_string(r, c, t).map(|_| ()),
                 Cell::Int(n) => sheet.write_number(r, c, *n as f64).map(|_| ()),
-                Cell::Rate(Some(x)) => sheet.write_number_with_format(r, c, *x, &percent).map(|_| ()),
-                Cell::Number(Some(x)) => {
-                    sheet.write_number_with_format(r, c, *x, &one_decimal).map(|_| ())
-                }
+                Cell::Rate(Some(x)) => sheet
+                    .write_number_with_format(r, c, *x, &percent)
+                    .map(|_| ()),
+                Cell::Number(Some(x)) => sheet
+                    .write_number_with_format(r, c, *x, &one_decimal)
+                    .map(|_| ()),
                 Cell::Rate(None) | Cell::Number(None) => sheet.write_string(r, c, "—").map(|_| ()),
             }
             .map_err(fail)?;

@@ -22,7 +22,11 @@ pub const FIGURES_THROUGH: &str = "figures_through";
 type ByDay = BTreeMap<(NaiveDate, String), Figures>;
 
 /// Counts the figures of the days `from..=to` from the live tables.
-async fn compute(db: &impl ConnectionTrait, from: NaiveDate, to: NaiveDate) -> ServiceResult<ByDay> {
+async fn compute(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ServiceResult<ByDay> {
     let backend = db.get_database_backend();
     let mut out = ByDay::new();
     let range = || -> Vec<Value> { vec![from.into(), to.into()] };
@@ -50,7 +54,10 @@ async fn compute(db: &impl ConnectionTrait, from: NaiveDate, to: NaiveDate) -> S
          COALESCE(SUM(CASE WHEN early THEN 1 ELSE 0 END), 0) AS early, \
          COALESCE(SUM(used_days), 0) AS used, COUNT(used_days) AS used_n \
          FROM applications WHERE decided_on BETWEEN ? AND ? GROUP BY decided_on, department_code";
-    for row in db.query_all_raw(statement(backend, decided, range())).await? {
+    for row in db
+        .query_all_raw(statement(backend, decided, range()))
+        .await?
+    {
         let f = out
             .entry((row.try_get("", "day")?, row.try_get("", "dept")?))
             .or_default();
@@ -119,22 +126,25 @@ pub async fn refresh_days(
     for chunk in rows.chunks(500) {
         daily_figure::Entity::insert_many(chunk.to_vec())
             .on_conflict(
-                OnConflict::columns([daily_figure::Column::Day, daily_figure::Column::DepartmentCode])
-                    .update_columns([
-                        daily_figure::Column::Received,
-                        daily_figure::Column::Accepted,
-                        daily_figure::Column::Decided,
-                        daily_figure::Column::OnTime,
-                        daily_figure::Column::Early,
-                        daily_figure::Column::UsedDays,
-                        daily_figure::Column::UsedDaysCases,
-                        daily_figure::Column::Rated1,
-                        daily_figure::Column::Rated2,
-                        daily_figure::Column::Rated3,
-                        daily_figure::Column::Rated4,
-                        daily_figure::Column::Rated5,
-                    ])
-                    .to_owned(),
+                OnConflict::columns([
+                    daily_figure::Column::Day,
+                    daily_figure::Column::DepartmentCode,
+                ])
+                .update_columns([
+                    daily_figure::Column::Received,
+                    daily_figure::Column::Accepted,
+                    daily_figure::Column::Decided,
+                    daily_figure::Column::OnTime,
+                    daily_figure::Column::Early,
+                    daily_figure::Column::UsedDays,
+                    daily_figure::Column::UsedDaysCases,
+                    daily_figure::Column::Rated1,
+                    daily_figure::Column::Rated2,
+                    daily_figure::Column::Rated3,
+                    daily_figure::Column::Rated4,
+                    daily_figure::Column::Rated5,
+                ])
+                .to_owned(),
             )
             .exec_without_returning(&txn)
             .await?;
@@ -300,7 +310,9 @@ pub async fn summary(
                 late: 0,
             },
         );
-        week = monday.checked_add_days(Days::new(7)).unwrap_or(period.to.succ_opt().unwrap_or(period.to));
+        week = monday
+            .checked_add_days(Days::new(7))
+            .unwrap_or(period.to.succ_opt().unwrap_or(period.to));
     }
     for ((day, dept), f) in &days {
         if !keep(dept) {

@@ -39,10 +39,12 @@ impl Scope {
         if account.roles.contains(&Role::Supervisor) {
             return Ok(Scope::Region);
         }
-        let staff = account
-            .roles
-            .iter()
-            .any(|r| matches!(r, Role::Clerk | Role::Reviewer | Role::Approver | Role::Head));
+        let staff = account.roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::Clerk | Role::Reviewer | Role::Approver | Role::Head
+            )
+        });
         match (&account.department_code, staff) {
             (Some(code), true) => Ok(Scope::Department(code.clone())),
             _ => Err(ServiceError::Forbidden(
@@ -91,7 +93,11 @@ pub(crate) async fn setting(db: &impl ConnectionTrait, key: &str) -> ServiceResu
         .map(|s| s.value))
 }
 
-pub(crate) async fn put_setting(db: &impl ConnectionTrait, key: &str, value: String) -> ServiceResult<()> {
+pub(crate) async fn put_setting(
+    db: &impl ConnectionTrait,
+    key: &str,
+    value: String,
+) -> ServiceResult<()> {
     supervision_setting::Entity::insert(supervision_setting::ActiveModel {
         key: Set(key.into()),
         value: Set(value),

@@ -159,10 +159,10 @@ mod send;
 mod setup;
 mod view;
 
+pub(crate) use super::departments::names as department_names;
 pub use act::{act, forget_typed, keep_typed, TalkInput};
 pub use clocks::check_clocks;
 pub use send::{draft_key, form_start, keep_unsent, kept, send, Kept};
-pub(crate) use super::departments::names as department_names;
 pub use setup::{add_template, ensure_mailbox};
 pub use view::{attachment, view};
 

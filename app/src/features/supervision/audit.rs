@@ -46,7 +46,11 @@ fn AuditScreen(page: AuditPage) -> impl IntoView {
     let p = page;
     let query = {
         let mut parts = Vec::new();
-        for (k, v) in [("actor", &p.actor), ("action", &p.action), ("target", &p.target)] {
+        for (k, v) in [
+            ("actor", &p.actor),
+            ("action", &p.action),
+            ("target", &p.target),
+        ] {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", encode_component(v)));
             }

@@ -57,7 +57,13 @@ pub fn CardsPage() -> impl IntoView {
     }
 }
 
-fn href(path: &str, status: Option<CardStatus>, color: Option<&str>, dept: Option<&str>, page: u64) -> String {
+fn href(
+    path: &str,
+    status: Option<CardStatus>,
+    color: Option<&str>,
+    dept: Option<&str>,
+    page: u64,
+) -> String {
     let mut parts = Vec::new();
     if let Some(s) = status {
         parts.push(format!("status={}", s.code()));
@@ -179,9 +185,17 @@ fn CardItem(
         }
     };
     let forms = [
-        (CardAction::Explain, "说明超时或临近超时的原因、已采取的措施和预计办结时间", true),
+        (
+            CardAction::Explain,
+            "说明超时或临近超时的原因、已采取的措施和预计办结时间",
+            true,
+        ),
         (CardAction::Close, "审核意见（可不填）", false),
-        (CardAction::Escalate, "督办意见：要求部门采取的措施和时限", true),
+        (
+            CardAction::Escalate,
+            "督办意见：要求部门采取的措施和时限",
+            true,
+        ),
     ]
     .into_iter()
     .filter(|(a, ..)| can(*a))

@@ -136,7 +136,13 @@ pub fn DepartmentBars(rows: Vec<FigureRow>) -> impl IntoView {
     let height = (rows.len() as f64 * row_h + 8.0).max(40.0);
     let label = rows
         .iter()
-        .map(|r| format!("{} 按时办结率 {}", r.name, super::pct(r.figures.on_time_rate())))
+        .map(|r| {
+            format!(
+                "{} 按时办结率 {}",
+                r.name,
+                super::pct(r.figures.on_time_rate())
+            )
+        })
         .collect::<Vec<_>>()
         .join("；");
     let bars = rows

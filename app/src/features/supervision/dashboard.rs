@@ -61,7 +61,10 @@ fn Tile(
 
 pub(super) fn grade_badge(grade: Option<Grade>) -> AnyView {
     match grade {
-        Some(g) => view! { <span class=format!("sv-grade sv-grade-{}", g.code())>{g.name_zh()}</span> }.into_any(),
+        Some(g) => {
+            view! { <span class=format!("sv-grade sv-grade-{}", g.code())>{g.name_zh()}</span> }
+                .into_any()
+        }
         None => view! { <span class="muted">"—"</span> }.into_any(),
     }
 }
@@ -71,8 +74,18 @@ fn Dashboard(summary: Summary, asked: PeriodAsked) -> impl IntoView {
     let s = summary;
     let q = asked.query();
     let f = s.region.figures;
-    let overdue_tone = if s.region.overdue > 0 { "sv-alert" } else { "sv-calm" };
-    let cards_tone = if s.red_cards > 0 { "sv-alert" } else if s.yellow_cards > 0 { "sv-warn" } else { "sv-calm" };
+    let overdue_tone = if s.region.overdue > 0 {
+        "sv-alert"
+    } else {
+        "sv-calm"
+    };
+    let cards_tone = if s.red_cards > 0 {
+        "sv-alert"
+    } else if s.yellow_cards > 0 {
+        "sv-warn"
+    } else {
+        "sv-calm"
+    };
     let rate_tone = |r: Option<f64>, good: f64| match r {
         Some(r) if r >= good => "sv-calm",
         Some(_) => "sv-warn",

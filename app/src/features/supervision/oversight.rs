@@ -29,7 +29,14 @@ pub fn OversightPage() -> impl IntoView {
         },
     );
     let ratings = Resource::new(
-        move || (ratings_tab.get(), period.get(), ratings_asked.get(), flash.get()),
+        move || {
+            (
+                ratings_tab.get(),
+                period.get(),
+                ratings_asked.get(),
+                flash.get(),
+            )
+        },
         |(ratings, p, (filter, _, page), _)| async move {
             if ratings {
                 get_ratings(p, Some(filter.unwrap_or_else(|| "bad".into())), None, page)

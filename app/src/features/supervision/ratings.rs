@@ -2,7 +2,9 @@
 //! may rule a rating malicious (`/supervision/ratings`); the department records the callback and the
 //! fix (`/staff/oversight`).
 
-use super::{failed, loading, one_decimal, pct, use_flash, use_period, Flash, PeriodPicker, SupervisionTabs};
+use super::{
+    failed, loading, one_decimal, pct, use_flash, use_period, Flash, PeriodPicker, SupervisionTabs,
+};
 use crate::api::supervision::{get_ratings, PeriodAsked};
 use crate::domain::case_read::rating_name;
 use crate::domain::role::StaffSection;
@@ -97,10 +99,18 @@ fn ScoreTable(title: &'static str, rows: Vec<ScoreRow>) -> impl IntoView {
 
 /// The list of ratings with filters, paging and the forms the viewer may use.
 #[component]
-pub(super) fn RatingList(page: RatingPage, path: &'static str, period: PeriodAsked) -> impl IntoView {
+pub(super) fn RatingList(
+    page: RatingPage,
+    path: &'static str,
+    period: PeriodAsked,
+) -> impl IntoView {
     let pq = period.query();
     let dept = page.department.clone();
-    let base = if path.contains('?') { format!("{path}&") } else { format!("{path}?") };
+    let base = if path.contains('?') {
+        format!("{path}&")
+    } else {
+        format!("{path}?")
+    };
     let link = |filter: &str, n: u64| {
         let mut h = format!("{base}filter={filter}&{pq}");
         if page.supervisor {
