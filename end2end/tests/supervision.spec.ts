@@ -57,27 +57,35 @@ test('a supervisor reads the dashboard, drills into late cases and exports the t
 
 test('a red card is explained by the department and closed by the supervisor', async ({ browser }) => {
   const supervisor = await as(browser, 'supervisor1');
-  // A card of 市场监管局, whose head (approver1) answers for it.
-  await supervisor.goto('/supervision/cards?status=issued&department=scjg');
+  // An open card of 市场监管局 (its head approver1 answers) or else of 公安局 (clerk2): the demo
+  // cases are spread over departments by chance, and these two have demo staff.
+  let staffUser = 'approver1';
+  await supervisor.goto('/supervision/cards?department=scjg');
   await waitForHydration(supervisor);
+  if ((await supervisor.locator('.sv-card').count()) === 0) {
+    staffUser = 'clerk2';
+    await supervisor.goto('/supervision/cards?department=gaj');
+    await waitForHydration(supervisor);
+  }
   const first = supervisor.locator('.sv-card').first();
   await expect(first).toBeVisible();
   const caseNo = await first.locator('.sv-card-head a.mono').innerText();
   // The supervisor escalates it with a 督办 instruction.
-  await first.getByPlaceholder(/督办意见/).fill('请三个工作日内办结并报告');
+  await first.getByLabel('审核或督办意见').fill('请三个工作日内办结并报告');
   await first.getByRole('button', { name: '升级督办' }).click();
   await supervisor.waitForURL(/done=/);
-  await expect(supervisor.locator('.flash-ok')).toHaveText('升级督办');
+  await expect(supervisor.locator('.flash-ok')).toContainText('已升级督办');
   await supervisor.screenshot({ path: `${SCREENS}/supervision-cards-1920.png` });
 
   // Only the card's department explains.
-  const staff = await as(browser, 'approver1', 1366, 900);
+  const staff = await as(browser, staffUser, 1366, 900);
   await staff.goto('/staff/oversight?status=escalated');
   await waitForHydration(staff);
   const card = staff.locator('.sv-card').filter({ hasText: caseNo });
-  await card.getByPlaceholder(/说明超时/).fill('现场核查已完成，明日作出决定');
+  await card.getByLabel('情况说明').fill('现场核查已完成，明日作出决定');
   await card.getByRole('button', { name: '说明情况' }).click();
   await staff.waitForURL(/done=/);
+  await expect(staff.locator('.flash-ok')).toContainText('说明已提交');
   await staff.screenshot({ path: `${SCREENS}/oversight-1366.png`, fullPage: true });
 
   await supervisor.goto('/supervision/cards?status=explained');

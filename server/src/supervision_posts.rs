@@ -107,7 +107,7 @@ async fn card(
     .await
     .map(|_| ())
     .map_err(ApiError::from);
-    outcome(&form.back, action.name_zh(), result)
+    outcome(&form.back, action.done_zh(), result)
 }
 
 #[derive(Deserialize)]

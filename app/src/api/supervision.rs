@@ -115,7 +115,7 @@ pub async fn get_cards(
         .await?
         .ok_or(AppError::Unauthenticated)
         .map_err(super::context::fail)?;
-    Ok(crate::backend::supervision::card_page(
+    crate::backend::supervision::card_page(
         &state.db,
         &account,
         status.as_deref().and_then(CardStatus::from_code),
@@ -125,7 +125,7 @@ pub async fn get_cards(
         30,
     )
     .await
-    .map_err(|e| super::context::fail(e.into()))?)
+    .map_err(|e| super::context::fail(e.into()))
 }
 
 /// Ratings for a supervisor or a department's staff.
@@ -141,7 +141,7 @@ pub async fn get_ratings(
         .await?
         .ok_or(AppError::Unauthenticated)
         .map_err(super::context::fail)?;
-    Ok(crate::backend::ratings::rating_page(
+    crate::backend::ratings::rating_page(
         &state.db,
         &account,
         period(&asked)?,
@@ -152,7 +152,7 @@ pub async fn get_ratings(
         today(),
     )
     .await
-    .map_err(|e| super::context::fail(e.into()))?)
+    .map_err(|e| super::context::fail(e.into()))
 }
 
 #[server(prefix = "/sf", endpoint = "supervision_league")]

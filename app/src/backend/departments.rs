@@ -74,3 +74,34 @@ pub async fn names(
         .map(|d| (d.code, d.name))
         .collect())
 }
+
+/// Every department's short name (市场监管局) by code, for charts where the full name is too long.
+pub async fn short_names(
+    db: &impl ConnectionTrait,
+) -> ServiceResult<std::collections::HashMap<String, String>> {
+    Ok(department::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let short = if d.short_name.is_empty() {
+                d.name
+            } else {
+                d.short_name
+            };
+            (d.code, short)
+        })
+        .collect())
+}
+
+/// The departments for a filter: (code, name) in the configured order.
+pub async fn choices(db: &impl ConnectionTrait) -> ServiceResult<Vec<(String, String)>> {
+    use sea_orm::QueryOrder;
+    Ok(department::Entity::find()
+        .order_by_asc(department::Column::SortOrder)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect())
+}

@@ -113,6 +113,7 @@ pub enum RectificationStep {
 }
 
 /// Records a callback or a fix, by staff of the rating's department.
+#[allow(clippy::too_many_arguments)]
 pub async fn rectify(
     db: &DatabaseConnection,
     account: &Account,
@@ -456,6 +457,7 @@ pub async fn rating_page(
     };
     let total = query.clone().count(db).await?;
     let rows = query
+        .order_by_desc(rating::Column::RatedOn)
         .order_by_desc(rating::Column::Id)
         .paginate(db, per_page)
         .fetch_page(page - 1)
@@ -501,6 +503,11 @@ pub async fn rating_page(
         by_department,
         by_item,
         supervisor: scope.is_supervisor(),
+        departments: if scope.is_supervisor() {
+            super::departments::choices(db).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -293,6 +293,8 @@ pub struct FigureRow {
     /// Department code; empty for the whole region.
     pub code: String,
     pub name: String,
+    /// The short name (市场监管局), for charts.
+    pub short: String,
     pub figures: Figures,
     /// 当前超期: open cases with a running clock past its deadline, now.
     pub overdue: i64,
@@ -506,6 +508,15 @@ impl CardAction {
         }
     }
 
+    /// What the person is told once it is done.
+    pub fn done_zh(self) -> &'static str {
+        match self {
+            CardAction::Explain => "说明已提交，等待监察人员审核",
+            CardAction::Close => "已审核销号",
+            CardAction::Escalate => "已升级督办，部门须再次说明",
+        }
+    }
+
     /// Whether the action is the supervisor's (the others are the department's).
     pub fn by_supervisor(self) -> bool {
         !matches!(self, CardAction::Explain)
@@ -559,6 +570,8 @@ pub struct CardPage {
     pub history: Vec<((String, i32), Vec<CardEventView>)>,
     /// Whether the viewer acts as a supervisor (close, escalate) or as the department (explain).
     pub supervisor: bool,
+    /// The departments a supervisor may filter by (code, name); empty for a department.
+    pub departments: Vec<(String, String)>,
 }
 
 /// Where a rectification stands.
@@ -719,6 +732,8 @@ pub struct RatingPage {
     pub by_department: Vec<ScoreRow>,
     pub by_item: Vec<ScoreRow>,
     pub supervisor: bool,
+    /// The departments a supervisor may filter by (code, name); empty for a department.
+    pub departments: Vec<(String, String)>,
 }
 
 /// The league table of a quarter.

@@ -183,6 +183,11 @@ pub async fn card_page(
         rows: cards,
         history,
         supervisor: scope.is_supervisor(),
+        departments: if scope.is_supervisor() {
+            departments::choices(db).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -34,7 +34,15 @@ pub async fn drill_page(
         query = query.filter(application::Column::DepartmentCode.eq(code.clone()));
     }
     let total = query.clone().count(db).await?;
+    // Newest first by the day the figure counts.
+    let by = match measure {
+        Measure::Received => application::Column::ReceivedOn,
+        Measure::Accepted => application::Column::AcceptedOn,
+        Measure::Overdue => application::Column::AcceptedOn,
+        _ => application::Column::DecidedOn,
+    };
     let rows = query
+        .order_by_desc(by)
         .order_by_desc(application::Column::Id)
         .paginate(db, per_page)
         .fetch_page(page - 1)

@@ -328,6 +328,7 @@ pub async fn summary(
     let now = now_figures(db, today).await?;
     let rules = rules(db).await?;
     let names = departments::names(db).await?;
+    let shorts = departments::short_names(db).await?;
     let mut codes: Vec<String> = per_dept.keys().cloned().collect();
     for code in now.overdue.keys().chain(now.open_cards.keys()) {
         if !codes.contains(code) && keep(code) && !code.is_empty() {
@@ -338,6 +339,7 @@ pub async fn summary(
         let score = rules.score(&figures);
         FigureRow {
             code: code.to_string(),
+            short: shorts.get(code).cloned().unwrap_or_else(|| name.clone()),
             name,
             figures,
             overdue,

@@ -39,6 +39,7 @@ pub async fn league(
     }
     let now = now_figures(db, today).await?;
     let names = departments::names(db).await?;
+    let shorts = departments::short_names(db).await?;
     let mut rows: Vec<FigureRow> = names
         .iter()
         .filter(|(code, _)| {
@@ -51,6 +52,7 @@ pub async fn league(
             let score = rules.score(&figures);
             FigureRow {
                 code: code.clone(),
+                short: shorts.get(code).cloned().unwrap_or_else(|| name.clone()),
                 name: name.clone(),
                 figures,
                 overdue: now.overdue.get(code).copied().unwrap_or_default(),

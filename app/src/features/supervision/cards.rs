@@ -1,7 +1,7 @@
 //! 预警纠错: the card list with its life cycle. A supervisor (`/supervision/cards`) closes or
 //! escalates; the department (`/staff/oversight`) explains. Forms are plain posts.
 
-use super::{failed, loading, use_flash, Flash, SupervisionTabs};
+use super::{failed, loading, use_flash, DepartmentFilter, Flash, SupervisionTabs};
 use crate::api::supervision::get_cards;
 use crate::domain::role::StaffSection;
 use crate::domain::supervision::{CardAction, CardPage, CardRow, CardStatus};
@@ -10,9 +10,11 @@ use crate::features::staff_desk::pager;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// Status, colour, department and page of a card list.
+pub(super) type CardQuery = (Option<String>, Option<String>, Option<String>, Option<u64>);
+
 /// The card filters of the page's query string.
-pub(super) fn use_card_query() -> Memo<(Option<String>, Option<String>, Option<String>, Option<u64>)>
-{
+pub(super) fn use_card_query() -> Memo<CardQuery> {
     let query = use_query_map();
     Memo::new(move |_| {
         let q = query.read();
@@ -146,10 +148,18 @@ pub(super) fn CardList(page: CardPage, path: &'static str) -> impl IntoView {
         }
         h
     };
+    let mut keep = Vec::new();
+    if let Some(s) = status {
+        keep.push(("status", s.code().to_string()));
+    }
+    if let Some(c) = &color {
+        keep.push(("color", c.clone()));
+    }
     view! {
         <div class="sv-toolbar">
             <nav aria-label="状态"><ul class="queue-tabs">{tabs}</ul></nav>
             <div class="sv-presets" role="group" aria-label="牌色">{colors}</div>
+            <DepartmentFilter path=path departments=page.departments.clone() current=dept.clone() keep=keep/>
             <p class="sv-exports">
                 <a class="button" href=export("xlsx") download>"导出 Excel"</a>
                 <a class="button" href=export("csv") download>"导出 CSV"</a>
@@ -172,35 +182,45 @@ fn CardItem(
     let red = c.color == "red";
     let action_url = format!("/supervision/cards/{}/{}", c.source, c.id);
     let can = |a: CardAction| a.by_supervisor() == supervisor && a.apply(c.status).is_ok();
-    let form = |a: CardAction, placeholder: &'static str, required: bool| {
+    // One text box per card: the department's explanation, or the supervisor's opinion with a
+    // button per step it allows (the server says when an escalation lacks its instruction).
+    let steps: Vec<CardAction> = [CardAction::Explain, CardAction::Close, CardAction::Escalate]
+        .into_iter()
+        .filter(|a| can(*a))
+        .collect();
+    let field = format!("t-{}-{}", c.source, c.id);
+    let (label, placeholder) = if supervisor {
+        (
+            "审核或督办意见",
+            "审核意见（销号可不填）；升级督办时写明要求部门采取的措施和时限",
+        )
+    } else {
+        (
+            "情况说明",
+            "说明超时或临近超时的原因、已采取的措施和预计办结时间",
+        )
+    };
+    let forms = (!steps.is_empty()).then(|| {
         view! {
             <form class="sv-card-form" method="post" action=action_url.clone()>
-                <input type="hidden" name="action" value=a.code()/>
                 <input type="hidden" name="back" value=back.clone()/>
-                <label class="visually-hidden" for=format!("t-{}-{}-{}", c.source, c.id, a.code())>{a.name_zh()}</label>
-                <textarea id=format!("t-{}-{}-{}", c.source, c.id, a.code()) name="text" rows="2"
-                    maxlength="2000" placeholder=placeholder required=required></textarea>
-                <button type="submit" class={if a == CardAction::Escalate { "button button-danger" } else { "button button-primary" }}>{a.name_zh()}</button>
+                <label class="visually-hidden" for=field.clone()>{label}</label>
+                <textarea id=field name="text" rows="2" maxlength="2000" placeholder=placeholder
+                    required=!supervisor></textarea>
+                <div class="sv-card-buttons">
+                    {steps
+                        .into_iter()
+                        .map(|a| view! {
+                            <button type="submit" name="action" value=a.code()
+                                class=if a == CardAction::Escalate { "button button-danger" } else { "button button-primary" }>
+                                {a.name_zh()}
+                            </button>
+                        })
+                        .collect_view()}
+                </div>
             </form>
         }
-    };
-    let forms = [
-        (
-            CardAction::Explain,
-            "说明超时或临近超时的原因、已采取的措施和预计办结时间",
-            true,
-        ),
-        (CardAction::Close, "审核意见（可不填）", false),
-        (
-            CardAction::Escalate,
-            "督办意见：要求部门采取的措施和时限",
-            true,
-        ),
-    ]
-    .into_iter()
-    .filter(|(a, ..)| can(*a))
-    .map(|(a, p, r)| form(a, p, r))
-    .collect_view();
+    });
     let history = (!history.is_empty()).then(|| {
         view! {
             <details class="sv-history">

@@ -8,6 +8,8 @@ use chrono::Datelike;
 use leptos::prelude::*;
 
 const W: f64 = 640.0;
+/// The bar charts sit in narrower boxes: a smaller drawing keeps their labels readable.
+const BW: f64 = 460.0;
 const H: f64 = 220.0;
 const LEFT: f64 = 44.0;
 const BOTTOM: f64 = 28.0;
@@ -78,7 +80,8 @@ pub fn TrendChart(weeks: Vec<WeekPoint>) -> impl IntoView {
         .enumerate()
         .filter_map(|(i, w)| {
             let month = w.week.checked_add_days(chrono::Days::new(6))?.month();
-            (month != last_month).then(|| {
+            // A new month, not so close to the right edge that its label is cut.
+            (month != last_month && x_of(i) < W - 24.0).then(|| {
                 last_month = month;
                 view! { <text x=x_of(i) y=H - 8.0 class="sv-axis" text-anchor="middle">{format!("{month}月")}</text> }
             })
@@ -132,7 +135,7 @@ pub fn DepartmentBars(rows: Vec<FigureRow>) -> impl IntoView {
         .take(14)
         .collect();
     let row_h = 24.0;
-    let name_w = 150.0;
+    let name_w = 96.0;
     let height = (rows.len() as f64 * row_h + 8.0).max(40.0);
     let label = rows
         .iter()
@@ -151,11 +154,11 @@ pub fn DepartmentBars(rows: Vec<FigureRow>) -> impl IntoView {
         .map(|(i, r)| {
             let rate = r.figures.on_time_rate().unwrap_or(0.0);
             let y = 4.0 + i as f64 * row_h;
-            let w = (W - name_w - 60.0) * rate;
-            let name: String = r.name.chars().take(10).collect();
+            let w = (BW - name_w - 60.0) * rate;
+            let name: String = r.short.chars().take(7).collect();
             view! {
                 <text x=name_w - 8.0 y=y + 16.0 text-anchor="end" class="sv-axis sv-name">{name}</text>
-                <rect x=name_w y=y + 3.0 width=W - name_w - 60.0 height=row_h - 8.0 class="sv-track"/>
+                <rect x=name_w y=y + 3.0 width=BW - name_w - 60.0 height=row_h - 8.0 class="sv-track"/>
                 <rect x=name_w y=y + 3.0 width=w height=row_h - 8.0 class=grade_class(r.grade)/>
                 <text x=name_w + w + 6.0 y=y + 16.0 class="sv-axis">{super::pct(Some(rate))}</text>
             }
@@ -163,7 +166,7 @@ pub fn DepartmentBars(rows: Vec<FigureRow>) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="sv-chart">
-            <svg viewBox=format!("0 0 {W} {height}") role="img" aria-label=label.clone()>
+            <svg viewBox=format!("0 0 {BW} {height}") role="img" aria-label=label.clone()>
                 <title>{if label.is_empty() { "本期没有办结的办件".to_string() } else { label.clone() }}</title>
                 {bars}
             </svg>
@@ -183,7 +186,7 @@ pub fn RatingBars(levels: [i64; 5]) -> impl IntoView {
     let total: i64 = levels.iter().sum();
     let top = levels.iter().copied().max().unwrap_or(0).max(1);
     let row_h = 30.0;
-    let name_w = 90.0;
+    let name_w = 80.0;
     let label = RATING_LEVELS
         .iter()
         .map(|(level, name)| format!("{name} {} 件", levels[*level as usize - 1]))
@@ -195,7 +198,7 @@ pub fn RatingBars(levels: [i64; 5]) -> impl IntoView {
         .map(|(i, (level, name))| {
             let n = levels[*level as usize - 1];
             let y = 4.0 + i as f64 * row_h;
-            let w = (W - name_w - 130.0) * n as f64 / top as f64;
+            let w = (BW - name_w - 110.0) * n as f64 / top as f64;
             let share = if total > 0 {
                 format!("{n}（{:.1}%）", n as f64 * 100.0 / total as f64)
             } else {
@@ -211,7 +214,7 @@ pub fn RatingBars(levels: [i64; 5]) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="sv-chart">
-            <svg viewBox=format!("0 0 {W} {}", 5.0 * row_h + 8.0) role="img" aria-label=label.clone()>
+            <svg viewBox=format!("0 0 {BW} {}", 5.0 * row_h + 8.0) role="img" aria-label=label.clone()>
                 <title>{label.clone()}</title>
                 {bars}
             </svg>

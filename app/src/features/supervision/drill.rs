@@ -84,10 +84,10 @@ fn DrillScreen(page: Drill, asked: PeriodAsked) -> impl IntoView {
                     <td>{r.department.clone()}</td>
                     <td>{r.applicant.clone()}</td>
                     <td>{r.state.clone()}</td>
-                    <td>{r.received_on.map(|d| d.to_string()).unwrap_or_default()}</td>
-                    <td>{r.decided_on.map(|d| d.to_string()).unwrap_or_default()}</td>
+                    <td class="nowrap">{r.received_on.map(|d| d.to_string()).unwrap_or_default()}</td>
+                    <td class="nowrap">{r.decided_on.map(|d| d.to_string()).unwrap_or_default()}</td>
                     <td>{r.used_days.map(|d| d.to_string()).unwrap_or_default()}</td>
-                    <td class={if late { "sv-bad-cell" } else { "" }}>{r.due.map(|d| d.to_string()).unwrap_or_default()}</td>
+                    <td class={if late { "sv-bad-cell nowrap" } else { "nowrap" }}>{r.due.map(|d| d.to_string()).unwrap_or_default()}</td>
                 </tr>
             }
         })

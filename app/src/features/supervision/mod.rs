@@ -109,6 +109,39 @@ fn PeriodPicker(path: &'static str, asked: PeriodAsked, from: String, to: String
     }
 }
 
+/// A supervisor's choice of department (all, or one), keeping the page's other filters.
+#[component]
+fn DepartmentFilter(
+    path: &'static str,
+    departments: Vec<(String, String)>,
+    current: Option<String>,
+    keep: Vec<(&'static str, String)>,
+) -> impl IntoView {
+    (!departments.is_empty()).then(|| {
+        let options = departments
+            .into_iter()
+            .map(|(code, name)| {
+                let selected = current.as_deref() == Some(code.as_str());
+                view! { <option value=code selected=selected>{name}</option> }
+            })
+            .collect_view();
+        view! {
+            <form class="sv-dept-filter" method="get" action=path>
+                {keep
+                    .into_iter()
+                    .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+                    .collect_view()}
+                <label for="sv-department">"部门"</label>
+                <select id="sv-department" name="department">
+                    <option value="" selected=current.is_none()>"全部部门"</option>
+                    {options}
+                </select>
+                <button type="submit" class="button">"筛选"</button>
+            </form>
+        }
+    })
+}
+
 /// A share as a percentage with one decimal, or a dash.
 fn pct(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".into(), |r| format!("{:.1}%", r * 100.0))

@@ -39,7 +39,7 @@ pub fn OversightPage() -> impl IntoView {
         },
         |(ratings, p, (filter, _, page), _)| async move {
             if ratings {
-                get_ratings(p, Some(filter.unwrap_or_else(|| "bad".into())), None, page)
+                get_ratings(p, Some(filter.unwrap_or_else(|| "open".into())), None, page)
                     .await
                     .map(Some)
             } else {

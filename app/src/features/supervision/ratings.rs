@@ -3,7 +3,8 @@
 //! fix (`/staff/oversight`).
 
 use super::{
-    failed, loading, one_decimal, pct, use_flash, use_period, Flash, PeriodPicker, SupervisionTabs,
+    failed, loading, one_decimal, pct, use_flash, use_period, DepartmentFilter, Flash,
+    PeriodPicker, SupervisionTabs,
 };
 use crate::api::supervision::{get_ratings, PeriodAsked};
 use crate::domain::case_read::rating_name;
@@ -75,6 +76,7 @@ fn ScoreTable(title: &'static str, rows: Vec<ScoreRow>) -> impl IntoView {
     view! {
         <section class="sc-card">
             <h2>{title}</h2>
+            <div class="table-scroll">
             <table class="queue-table sv-table">
                 <thead><tr>
                     <th scope="col">"名称"</th><th scope="col">"评价数"</th><th scope="col">"差评"</th>
@@ -92,6 +94,7 @@ fn ScoreTable(title: &'static str, rows: Vec<ScoreRow>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             {empty.then(|| view! { <p class="muted">"本期没有评价。"</p> })}
         </section>
     }
@@ -141,9 +144,20 @@ pub(super) fn RatingList(
         .map(|r| view! { <RatingItem rating=r.clone() supervisor=supervisor back=back.clone()/> })
         .collect_view();
     let empty = page.rows.is_empty();
+    let mut keep = vec![("filter", page.filter.clone())];
+    for (k, v) in [
+        ("preset", &period.preset),
+        ("from", &period.from),
+        ("to", &period.to),
+    ] {
+        if let Some(v) = v {
+            keep.push((k, v.clone()));
+        }
+    }
     view! {
         <div class="sv-toolbar">
             <nav aria-label="筛选"><ul class="queue-tabs">{tabs}</ul></nav>
+            <DepartmentFilter path=path departments=page.departments.clone() current=dept.clone() keep=keep/>
             <p class="muted">{format!("共 {} 条", page.total)}</p>
             <p class="sv-exports">
                 <a class="button" href=export("xlsx") download>"导出 Excel"</a>
