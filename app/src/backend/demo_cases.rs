@@ -263,6 +263,9 @@ fn make_case(
     } else {
         dice.between(item.legal + 1, item.legal + 30)
     };
+    // A few recent cases are stuck: still open, most of them past their legal deadline now.
+    let stuck = (today - received).num_days() < 90 && dice.below(100) < 4;
+    let used = if stuck { item.legal + 60 } else { used };
     let decided = cal.add_working_days(accepted, used as u32);
     let legal_due = cal.add_working_days(accepted, item.legal as u32);
     let mut app = application::ActiveModel {
