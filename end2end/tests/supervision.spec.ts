@@ -102,6 +102,8 @@ test('the audit log shows the chain check and filters by person', async ({ brows
   const page = await as(browser, 'auditor1', 1366, 900);
   await page.goto('/admin/audit?action=auth.');
   await waitForHydration(page);
+  await page.getByRole('button', { name: '校验哈希链' }).click();
+  await page.waitForURL(/verify=1/);
   await expect(page.locator('.sv-chain-ok')).toContainText('哈希链校验通过');
   await expect(page.locator('.sv-table tbody tr').first()).toContainText('auth.login');
   await page.screenshot({ path: `${SCREENS}/audit-log-1366.png` });

@@ -194,7 +194,7 @@ impl MigrationTrait for Migration {
                     // case | talk: which card table `card_id` points into.
                     .col(string_len("source", 8))
                     .col(integer("card_id"))
-                    // explain | close | escalate | reopen
+                    // explain | close | escalate
                     .col(string_len("action", 16))
                     .col(text("text"))
                     .col(string_len("actor", 100))

@@ -131,9 +131,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 &account,
                 &ExportRequest {
                     table: "summary",
-                    period: year,
-                    quarter: None,
-                    department: None,
+                    period: Some(year),
+                    ..ExportRequest::default()
                 },
                 today,
             )

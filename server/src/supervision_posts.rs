@@ -39,7 +39,8 @@ fn back_path(back: &str) -> String {
         .iter()
         .any(|p| back.starts_with(p))
         && !back.contains("//")
-        && !back.contains(['\r', '\n']);
+        && !back.contains('\\')
+        && !back.chars().any(char::is_control);
     if ok {
         back.to_string()
     } else {
@@ -75,6 +76,7 @@ fn outcome(back: &str, done: &str, result: Result<(), ApiError>) -> Response {
 
 #[derive(Deserialize)]
 struct CardForm {
+    #[serde(default)]
     action: String,
     #[serde(default)]
     text: String,
@@ -85,12 +87,15 @@ struct CardForm {
 async fn card(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((source, id)): Path<(String, i32)>,
+    Path((source, id)): Path<(String, String)>,
     axum::extract::Form(form): axum::extract::Form<CardForm>,
 ) -> Response {
     let account = match signed_in(&state, &headers, &form.back).await {
         Ok(a) => a,
         Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<i32>() else {
+        return back_to(&form.back, "error", "没有找到该预警");
     };
     let Some(action) = CardAction::from_code(&form.action) else {
         return back_to(&form.back, "error", "请选择要做的处理");
@@ -121,12 +126,15 @@ struct MaliciousForm {
 async fn malicious(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i32>,
+    Path(id): Path<String>,
     axum::extract::Form(form): axum::extract::Form<MaliciousForm>,
 ) -> Response {
     let account = match signed_in(&state, &headers, &form.back).await {
         Ok(a) => a,
         Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<i32>() else {
+        return back_to(&form.back, "error", "没有找到该评价");
     };
     let result = ratings::rule_malicious(&state.db, &account, id, &form.reason, chrono::Utc::now())
         .await
@@ -136,6 +144,7 @@ async fn malicious(
 
 #[derive(Deserialize)]
 struct RectifyForm {
+    #[serde(default)]
     step: String,
     #[serde(default)]
     note: String,
@@ -148,12 +157,15 @@ struct RectifyForm {
 async fn rectify(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<i32>,
+    Path(id): Path<String>,
     axum::extract::Form(form): axum::extract::Form<RectifyForm>,
 ) -> Response {
     let account = match signed_in(&state, &headers, &form.back).await {
         Ok(a) => a,
         Err(r) => return r,
+    };
+    let Ok(id) = id.parse::<i32>() else {
+        return back_to(&form.back, "error", "没有找到该整改");
     };
     let step = match form.step.as_str() {
         "callback" => RectificationStep::Callback,
@@ -182,11 +194,17 @@ async fn rectify(
 
 #[derive(Deserialize)]
 struct RulesForm {
+    #[serde(default)]
     weight_on_time: String,
+    #[serde(default)]
     weight_early: String,
+    #[serde(default)]
     weight_satisfaction: String,
+    #[serde(default)]
     excellent: String,
+    #[serde(default)]
     good: String,
+    #[serde(default)]
     pass: String,
 }
 
@@ -248,6 +266,9 @@ struct ExportQuery {
     status: Option<String>,
     #[serde(default)]
     color: Option<String>,
+    /// A rating list's filter: all, bad, open, malicious.
+    #[serde(default)]
+    filter: Option<String>,
     #[serde(default)]
     page: Option<u64>,
 }
@@ -293,9 +314,12 @@ async fn file_response(
         account,
         &ExportRequest {
             table: code,
-            period: q.period(today)?,
+            period: Some(q.period(today)?),
             quarter: q.quarter.as_deref(),
-            department: q.department.as_deref(),
+            department: q.department.as_deref().filter(|d| !d.is_empty()),
+            status: q.status.as_deref().and_then(CardStatus::from_code),
+            color: q.color.as_deref(),
+            filter: q.filter.as_deref(),
         },
         today,
     )
@@ -305,10 +329,7 @@ async fn file_response(
         table.title.split(' ').next().unwrap_or("table")
     );
     let (body, content_type) = match ext {
-        "csv" => (
-            supervision::export_csv(&table).into_bytes(),
-            "text/csv; charset=utf-8",
-        ),
+        "csv" => (table.to_csv().into_bytes(), "text/csv; charset=utf-8"),
         "xlsx" => (
             supervision::export_xlsx(&table)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -273,7 +273,7 @@ async fn act(
         public_body: form.public_body,
         public_reply: form.public_reply,
         save_template: form.save_template,
-        rated_at: None,
+        rated_via: None,
     };
     let result = async {
         guard_lookup(&state, &client, &viewer, &ref_no).await?;

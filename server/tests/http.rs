@@ -1444,6 +1444,11 @@ async fn supervision_pages_endpoints_and_exports_are_for_supervisors_only() {
         }
     }
     let (_, _, page) = send(&router, get_as("/admin/audit", &auditor)).await;
+    assert!(
+        page.contains("校验哈希链"),
+        "the check is offered: {page:.400}"
+    );
+    let (_, _, page) = send(&router, get_as("/admin/audit?verify=1", &auditor)).await;
     assert!(page.contains("哈希链校验通过"), "{page:.400}");
     let (_, _, page) = send(&router, get_as("/staff/oversight", &clerk)).await;
     assert!(page.contains("督办整改"), "{page:.400}");

@@ -174,6 +174,8 @@ pub struct AuditAsked {
     pub from: Option<String>,
     pub to: Option<String>,
     pub page: Option<u64>,
+    /// Run the hash-chain check.
+    pub verify: bool,
 }
 
 #[server(prefix = "/sf", endpoint = "audit_log")]
@@ -197,6 +199,7 @@ pub async fn get_audit(asked: AuditAsked) -> Result<AuditPage, AppError> {
         },
         asked.page.unwrap_or(1),
         50,
+        asked.verify,
         chrono::Utc::now(),
     )
     .await?)

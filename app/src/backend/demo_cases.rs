@@ -8,11 +8,11 @@ use super::entities::{application, card, clock, rating, rectification, service_i
 use super::error::{ServiceError, ServiceResult};
 use super::supervision;
 use crate::domain::calendar::WorkCalendar;
-use crate::domain::supervision::{CALLBACK_WORKING_DAYS, FIX_WORKING_DAYS};
+use crate::domain::supervision::{is_bad_rating, CALLBACK_WORKING_DAYS, FIX_WORKING_DAYS};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -145,6 +145,8 @@ pub async fn load(
     };
     let mut report = DemoReport::default();
     let mut per_day: HashMap<NaiveDate, u32> = HashMap::new();
+    // One transaction: a load that fails half way leaves nothing behind, so it can run again.
+    let txn = db.begin().await?;
     let mut start = 0;
     while start < n {
         let end = (start + CHUNK).min(n);
@@ -163,10 +165,10 @@ pub async fn load(
                 &mut report,
             );
         }
-        rows.insert(db).await?;
+        rows.insert(&txn).await?;
         start = end;
     }
-    if db.get_database_backend() == DbBackend::Postgres {
+    if txn.get_database_backend() == DbBackend::Postgres {
         // Ids were given explicitly: move each sequence past them.
         for table in [
             "applications",
@@ -175,14 +177,15 @@ pub async fn load(
             "ratings",
             "rectifications",
         ] {
-            db.execute_unprepared(&format!(
+            txn.execute_unprepared(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                  (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             ))
             .await?;
         }
     }
-    supervision::put_setting(db, LOADED_KEY, n.to_string()).await?;
+    supervision::put_setting(&txn, LOADED_KEY, n.to_string()).await?;
+    txn.commit().await?;
     supervision::rebuild(db, today).await?;
     Ok(Some(report))
 }
@@ -197,33 +200,31 @@ struct Rows {
 }
 
 impl Rows {
-    async fn insert(self, db: &DatabaseConnection) -> ServiceResult<()> {
-        let txn = db.begin().await?;
+    async fn insert(self, txn: &DatabaseTransaction) -> ServiceResult<()> {
         application::Entity::insert_many(self.applications)
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
         // Several tables may have nothing in a small chunk; an empty insert is an error.
         if !self.clocks.is_empty() {
             clock::Entity::insert_many(self.clocks)
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
         }
         if !self.cards.is_empty() {
             card::Entity::insert_many(self.cards)
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
         }
         if !self.ratings.is_empty() {
             rating::Entity::insert_many(self.ratings)
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
         }
         if !self.rectifications.is_empty() {
             rectification::Entity::insert_many(self.rectifications)
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
         }
-        txn.commit().await?;
         Ok(())
     }
 }
@@ -382,7 +383,7 @@ fn make_case(
             department_code: Set(item.department.clone()),
             item_code: Set(item.code.clone()),
             level: Set(level),
-            comment: Set(if level <= 2 {
+            comment: Set(if is_bad_rating(level) {
                 "等待时间太长，材料反复提交"
             } else {
                 ""
@@ -394,7 +395,7 @@ fn make_case(
             ..Default::default()
         });
         report.ratings += 1;
-        if level <= 2 {
+        if is_bad_rating(level) {
             report.bad_ratings += 1;
             let callback_due = cal.add_working_days(rated_on, CALLBACK_WORKING_DAYS);
             let fix_due = cal.add_working_days(rated_on, FIX_WORKING_DAYS);

@@ -105,3 +105,12 @@ pub async fn choices(db: &impl ConnectionTrait) -> ServiceResult<Vec<(String, St
         .map(|d| (d.code, d.name))
         .collect())
 }
+
+/// The service hall's code (its clerks take in for every department), if one is configured.
+pub async fn hall_code(db: &impl ConnectionTrait) -> ServiceResult<Option<String>> {
+    Ok(department::Entity::find()
+        .filter(department::Column::IsHall.eq(true))
+        .one(db)
+        .await?
+        .map(|d| d.code))
+}

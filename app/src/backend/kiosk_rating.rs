@@ -11,7 +11,6 @@ use super::throttle::Client;
 use super::{my_cases, talks};
 use crate::domain::supervision::{KioskRating, KioskTarget};
 use crate::domain::talk::TalkAction;
-use crate::domain::workflow::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -52,10 +51,7 @@ pub async fn lookup(
     let item = my_cases::item_names(db, std::iter::once(app.item_code.clone())).await?;
     let title = item.get(&app.item_code).cloned().unwrap_or_default();
     let counter_rated = my_cases::counter_rated(db, &app.case_no).await?;
-    let concluded = matches!(
-        State::from_code(&app.state),
-        Some(State::Concluded | State::Delivered)
-    );
+    let concluded = my_cases::concluded(&app.state);
     // The counter's service first, while the case is open; the result once it is concluded.
     if app.channel == "counter" && !counter_rated && !concluded {
         return Ok(KioskRating {
@@ -122,7 +118,7 @@ pub async fn rate(
                 talks::TalkInput {
                     text: comment.to_string(),
                     level: Some(level),
-                    rated_at: Some(from.into()),
+                    rated_via: Some(from.into()),
                     ..talks::TalkInput::default()
                 },
                 today,
@@ -130,6 +126,10 @@ pub async fn rate(
             )
             .await?;
             Ok(())
+        }
+        // The window service is rated on the counter's tablet (or a kiosk), not afterwards online.
+        KioskTarget::Counter if from == "web" => {
+            Err(ServiceError::Refused("办件办结后才能评价".into()))
         }
         KioskTarget::Counter => {
             my_cases::rate_counter(db, &found.number, code, level, comment, client, now).await

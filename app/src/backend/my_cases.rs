@@ -88,7 +88,8 @@ pub async fn drafts(db: &DatabaseConnection, user_id: i32) -> ServiceResult<Vec<
         .collect())
 }
 
-fn concluded(state: &str) -> bool {
+/// Whether a case's result is out (办结 or 已送达): it may be rated then.
+pub(crate) fn concluded(state: &str) -> bool {
     state == State::Concluded.code() || state == State::Delivered.code()
 }
 

@@ -9,7 +9,7 @@ use super::auth::Account;
 use super::entities::{conversation, message, rating, rectification, user};
 use super::error::{ServiceError, ServiceResult};
 use super::notify::{enqueue, Notice};
-use super::supervision::Scope;
+use super::supervision::{Scope, MAX_PAGE};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::case_read::RATING_LEVELS;
 use crate::domain::supervision::{
@@ -147,6 +147,7 @@ pub async fn rectify(
         return Err(ServiceError::Invalid("请填写给评价人的答复".into()));
     }
     let txn = db.begin().await?;
+    super::supervision::lock_for_update(&txn, "rectifications", id).await?;
     let row = rectification::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -310,6 +311,16 @@ pub async fn rule_malicious(
         return Err(ServiceError::Invalid("请不要输入网页代码".into()));
     }
     let txn = db.begin().await?;
+    let rated = rating::Entity::find_by_id(rating_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    // Only a bad rating can be malicious; praise is not ruled out of the scores.
+    if !is_bad_rating(rated.level) {
+        return Err(ServiceError::Refused(
+            "只有差评（不满意、非常不满意）可以认定为恶意评价".into(),
+        ));
+    }
     let done = rating::Entity::update_many()
         .col_expr(rating::Column::MaliciousReason, Expr::value(reason))
         .col_expr(
@@ -322,10 +333,7 @@ pub async fn rule_malicious(
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
-        return match rating::Entity::find_by_id(rating_id).one(&txn).await? {
-            Some(_) => Err(ServiceError::Conflict("该评价已认定为恶意评价".into())),
-            None => Err(ServiceError::NotFound),
-        };
+        return Err(ServiceError::Conflict("该评价已认定为恶意评价".into()));
     }
     rectification::Entity::update_many()
         .col_expr(
@@ -352,14 +360,11 @@ pub async fn rule_malicious(
         },
     )
     .await?;
-    txn.commit().await?;
-    let day = rating::Entity::find_by_id(rating_id)
-        .one(db)
-        .await?
-        .and_then(|r| r.rated_on);
-    if let Some(day) = day {
-        super::supervision::refresh_days(db, day, day).await?;
+    // The rating's day leaves the scores in the same transaction as the ruling.
+    if let Some(day) = rated.rated_on {
+        super::supervision::refresh_days_in(&txn, day, day).await?;
     }
+    txn.commit().await?;
     Ok(())
 }
 
@@ -428,7 +433,7 @@ pub async fn rating_page(
 ) -> ServiceResult<RatingPage> {
     let scope = Scope::of(account)?;
     let department = scope.department(department);
-    let (page, per_page) = (page.max(1), per_page.clamp(1, 200));
+    let (page, per_page) = (page.clamp(1, MAX_PAGE), per_page.clamp(1, 200));
     let filter = match filter {
         "bad" | "open" | "malicious" => filter,
         _ => "all",
@@ -441,18 +446,7 @@ pub async fn rating_page(
     query = match filter {
         "bad" => query.filter(rating::Column::Level.lte(2)),
         "malicious" => query.filter(rating::Column::MaliciousAt.is_not_null()),
-        "open" => query.filter(
-            rating::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(rectification::Column::RatingId)
-                    .from(rectification::Entity)
-                    .and_where(rectification::Column::State.is_in([
-                        RectificationState::Open.code(),
-                        RectificationState::CalledBack.code(),
-                    ]))
-                    .to_owned(),
-            ),
-        ),
+        "open" => query.filter(rating::Column::Id.in_subquery(running_rectifications())),
         _ => query,
     };
     let total = query.clone().count(db).await?;
@@ -594,42 +588,80 @@ async fn scores(
     Ok((by_department, by_item))
 }
 
-/// The ratings of a period as a table, for export.
+/// The most rows an export writes; a longer list says so in its last row.
+pub const EXPORT_ROWS: u64 = 100_000;
+
+/// The ratings of a period as a table, for export: the same filter and department as the page,
+/// newest first, in one query.
 pub async fn rating_table(
     db: &impl ConnectionTrait,
     account: &Account,
     period: Period,
+    filter: &str,
     department: Option<&str>,
 ) -> ServiceResult<Table> {
-    let today = period.to;
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let p = rating_page(db, account, period, "all", department, page, 200, today).await?;
-        for r in &p.rows {
-            rows.push(vec![
+    let scope = Scope::of(account)?;
+    let mut query = rating::Entity::find();
+    if filter != "open" {
+        query = query.filter(rating::Column::RatedOn.between(period.from, period.to));
+    }
+    if let Some(code) = scope.department(department) {
+        query = query.filter(rating::Column::DepartmentCode.eq(code));
+    }
+    query = match filter {
+        "bad" => query.filter(rating::Column::Level.lte(2)),
+        "malicious" => query.filter(rating::Column::MaliciousAt.is_not_null()),
+        "open" => query.filter(rating::Column::Id.in_subquery(running_rectifications())),
+        _ => query,
+    };
+    let rows = query
+        .order_by_desc(rating::Column::RatedOn)
+        .order_by_desc(rating::Column::Id)
+        .limit(EXPORT_ROWS + 1)
+        .all(db)
+        .await?;
+    let truncated = rows.len() as u64 > EXPORT_ROWS;
+    let rows = &rows[..rows.len().min(EXPORT_ROWS as usize)];
+    let names = super::departments::names(db).await?;
+    let items = super::my_cases::item_names(db, rows.iter().map(|r| r.item_code.clone())).await?;
+    let mut states = std::collections::HashMap::new();
+    for chunk in rows.chunks(10_000) {
+        for f in rectification::Entity::find()
+            .filter(rectification::Column::RatingId.is_in(chunk.iter().map(|r| r.id)))
+            .all(db)
+            .await?
+        {
+            states.insert(f.rating_id, f.state);
+        }
+    }
+    let mut cells: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            vec![
                 Cell::Text(r.rated_on.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::Text(r.target_kind.clone()),
-                Cell::Text(r.target.clone()),
-                Cell::Text(r.department.clone()),
-                Cell::Text(r.item.clone()),
+                Cell::Text(target_kind_name(&r.target_kind).into()),
+                Cell::Text(r.target_id.clone()),
+                Cell::Text(names.get(&r.department_code).cloned().unwrap_or_default()),
+                Cell::Text(items.get(&r.item_code).cloned().unwrap_or_default()),
                 Cell::Text(crate::domain::case_read::rating_name(r.level).into()),
                 Cell::Text(r.comment.clone()),
                 Cell::Text(crate::domain::supervision::channel_name(&r.channel).into()),
                 Cell::Text(
-                    r.rectification
-                        .as_ref()
-                        .map(|f| f.state.name_zh())
+                    states
+                        .get(&r.id)
+                        .and_then(|s| RectificationState::from_code(s))
+                        .map(|s| s.name_zh())
                         .unwrap_or_default()
                         .into(),
                 ),
-                Cell::Text(r.malicious.clone().unwrap_or_default()),
-            ]);
-        }
-        if p.page * p.per_page >= p.total || rows.len() >= 100_000 {
-            break;
-        }
-        page += 1;
+                Cell::Text(r.malicious_reason.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    if truncated {
+        cells.push(vec![Cell::Text(format!(
+            "（仅导出最新的 {EXPORT_ROWS} 条，请缩小统计区间）"
+        ))]);
     }
     Ok(Table {
         title: "好差评".into(),
@@ -647,6 +679,18 @@ pub async fn rating_table(
         ]
         .map(String::from)
         .to_vec(),
-        rows,
+        rows: cells,
     })
+}
+
+/// The ids of ratings whose rectification is still running.
+fn running_rectifications() -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(rectification::Column::RatingId)
+        .from(rectification::Entity)
+        .and_where(rectification::Column::State.is_in([
+            RectificationState::Open.code(),
+            RectificationState::CalledBack.code(),
+        ]))
+        .to_owned()
 }

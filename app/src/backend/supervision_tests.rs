@@ -485,6 +485,16 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
             ratings::rule_malicious(db, &supervisor, bad_b.id, " ", at(TODAY)).await,
             Err(ServiceError::Invalid(_))
         ));
+        let praise = rating::Entity::find()
+            .filter(rating::Column::Level.eq(5))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(matches!(
+            ratings::rule_malicious(db, &supervisor, praise.id, "不喜欢", at(TODAY)).await,
+            Err(ServiceError::Refused(_))
+        ));
         ratings::rule_malicious(db, &supervisor, bad_b.id, "与办件无关的辱骂内容", at(TODAY))
             .await
             .unwrap();
@@ -657,9 +667,8 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
             &supervisor,
             &ExportRequest {
                 table: "summary",
-                period: period(),
-                quarter: None,
-                department: None,
+                period: Some(period()),
+                ..ExportRequest::default()
             },
             day(TODAY),
         )
@@ -690,7 +699,7 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
                 }
             }
         }
-        let csv = supervision::export_csv(&table);
+        let csv = table.to_csv();
         assert!(csv.lines().nth(1).unwrap().starts_with("全市,7,"), "{csv}");
         // A department cannot export the region.
         assert!(supervision::table_of(

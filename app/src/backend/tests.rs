@@ -1266,11 +1266,11 @@ mod scheduler_runs {
         let again = scheduler::run_once(&t.db, &cal, d("2026-10-16"), t0())
             .await
             .unwrap();
-        // Nothing but the supervision figures of the day that has ended.
+        // Nothing but the supervision figures: the day that has ended, and the one before again.
         assert_eq!(
             again,
             scheduler::PassReport {
-                figure_days: 1,
+                figure_days: 2,
                 ..Default::default()
             }
         );

@@ -106,6 +106,21 @@ impl Clock {
         }
     }
 
+    /// The days the clock counted from its start up to and including `until` (a decision on
+    /// that day): 平均办理工作日 is the mean of these. Paused days do not count.
+    pub fn used(&self, cal: &WorkCalendar, until: NaiveDate) -> u32 {
+        let mut used = 0;
+        let mut d = self.start;
+        while d < until {
+            let Some(next) = d.succ_opt() else { break };
+            d = next;
+            if self.pause_at_end_of(d).is_none() && self.counts(cal, d) {
+                used += 1;
+            }
+        }
+        used
+    }
+
     /// Walks the days after the start until the count reaches the limit.
     pub fn deadline(&self, cal: &WorkCalendar) -> Deadline {
         let total = self.total_limit();
@@ -153,23 +168,6 @@ impl Clock {
             date: d,
             explanation,
         }
-    }
-}
-
-impl Clock {
-    /// The days the clock counted from its start up to and including `until` (a decision on
-    /// that day): 平均办理工作日 is the mean of these. Paused days do not count.
-    pub fn used(&self, cal: &WorkCalendar, until: NaiveDate) -> u32 {
-        let mut used = 0;
-        let mut d = self.start;
-        while d < until {
-            let Some(next) = d.succ_opt() else { break };
-            d = next;
-            if self.pause_at_end_of(d).is_none() && self.counts(cal, d) {
-                used += 1;
-            }
-        }
-        used
     }
 }
 

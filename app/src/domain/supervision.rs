@@ -770,8 +770,9 @@ pub struct AuditPage {
     pub page: u64,
     pub per_page: u64,
     pub rows: Vec<AuditRow>,
-    /// The hash-chain check: entries checked, or where it broke.
-    pub chain: Result<u64, String>,
+    /// The hash-chain check, when asked for (it reads the whole log): entries checked, or where
+    /// it broke.
+    pub chain: Option<Result<u64, String>>,
 }
 
 /// A cell of an exported table.
@@ -887,14 +888,6 @@ pub fn figures_table(title: &str, rows: &[FigureRow]) -> Table {
             .collect(),
     }
 }
-
-/// The tables that can be exported, by code.
-pub const EXPORTS: [(&str, &str); 4] = [
-    ("summary", "部门办件情况"),
-    ("league", "季度考核"),
-    ("cards", "预警纠错"),
-    ("ratings", "好差评"),
-];
 
 /// The Monday of a day's week.
 pub fn week_of(day: NaiveDate) -> NaiveDate {

@@ -2,12 +2,13 @@
 //! and their life cycle: the department explains, a supervisor closes or escalates (督办); every
 //! step is kept in `card_events` and in the audit log.
 
-use super::{statement, Scope};
+use super::{statement, Scope, MAX_PAGE};
 use crate::backend::audit::{self, AuditEntry};
 use crate::backend::auth::Account;
 use crate::backend::departments;
 use crate::backend::entities::card_event;
 use crate::backend::error::{ServiceError, ServiceResult};
+use crate::backend::ratings::EXPORT_ROWS;
 use crate::domain::case_read::deadline_label;
 use crate::domain::supervision::{
     CardAction, CardEventView, CardPage, CardRow, CardStatus, Cell, Table,
@@ -27,11 +28,16 @@ const CASE_CARDS: &str = "SELECT 'case' AS source, k.id AS id, k.color AS color,
      k.explanation AS explanation \
      FROM cards k JOIN applications a ON a.id = k.application_id \
      JOIN clocks c ON c.id = k.clock_id WHERE 1 = 1";
+/// A conversation not yet routed is the service hall's (its clerks route or answer it).
 const TALK_CARDS: &str = "SELECT 'talk' AS source, k.id AS id, k.color AS color, \
      k.status AS status, v.ref_no AS target, v.channel AS kind, k.clock_kind AS clock, \
-     COALESCE(v.department_code, '') AS dept, k.due_date AS due_date, k.issued_at AS issued_at, \
-     k.explanation AS explanation \
+     COALESCE(v.department_code, (SELECT MIN(d.code) FROM departments d WHERE d.is_hall = TRUE), '') \
+     AS dept, k.due_date AS due_date, k.issued_at AS issued_at, k.explanation AS explanation \
      FROM conversation_cards k JOIN conversations v ON v.id = k.conversation_id WHERE 1 = 1";
+
+/// The department of a conversation card, the hall's when not yet routed.
+const TALK_DEPARTMENT: &str =
+    "COALESCE(v.department_code, (SELECT MIN(d.code) FROM departments d WHERE d.is_hall = TRUE), '')";
 
 /// The filters of a card list, applied to both halves.
 struct Filter {
@@ -68,7 +74,7 @@ impl Filter {
     /// Both halves, UNION ALL, with their values in order.
     fn union(&self, with_status: bool) -> (String, Vec<Value>) {
         let (a, mut values) = self.clause("a.department_code", with_status);
-        let (b, more) = self.clause("v.department_code", with_status);
+        let (b, more) = self.clause(TALK_DEPARTMENT, with_status);
         values.extend(more);
         (format!("{CASE_CARDS}{a} UNION ALL {TALK_CARDS}{b}"), values)
     }
@@ -95,7 +101,7 @@ pub async fn card_page(
         department: scope.department(department),
     };
     let backend = db.get_database_backend();
-    let (page, per_page) = (page.max(1), per_page.clamp(1, 200));
+    let (page, per_page) = (page.clamp(1, MAX_PAGE), per_page.clamp(1, 200));
     let (union, mut values) = filter.union(true);
     let total: i64 = db
         .query_one_raw(statement(
@@ -261,8 +267,9 @@ async fn history_of(
 }
 
 /// A step of a card's life cycle. The department explains (its own cards only); a supervisor
-/// closes or escalates. Explaining and escalating need a text; the update is guarded by the
-/// status read, so two people acting at once cannot both succeed.
+/// closes or escalates. Explaining and escalating need a text. The row is locked before it is
+/// read and the update is guarded by the status read, so of two people acting at once the second
+/// is told the card has moved on.
 pub async fn act_on_card(
     db: &DatabaseConnection,
     account: &Account,
@@ -302,13 +309,15 @@ pub async fn act_on_card(
         ),
         "talk" => (
             "conversation_cards",
-            "SELECT k.status AS status, COALESCE(v.department_code, '') AS dept \
+            "SELECT k.status AS status, COALESCE(v.department_code, (SELECT MIN(d.code) \
+             FROM departments d WHERE d.is_hall = TRUE), '') AS dept \
              FROM conversation_cards k JOIN conversations v ON v.id = k.conversation_id \
              WHERE k.id = ?",
         ),
         _ => return Err(ServiceError::NotFound),
     };
     let txn = db.begin().await?;
+    super::lock_for_update(&txn, table, id).await?;
     let backend = txn.get_database_backend();
     let row = txn
         .query_one_raw(statement(backend, dept_sql, vec![id.into()]))
@@ -363,34 +372,68 @@ pub async fn act_on_card(
     Ok(to)
 }
 
-/// The card list as a table, for export.
+/// The card list as a table, for export: the page's status, colour and department, in one query.
 pub async fn card_table(
     db: &impl ConnectionTrait,
     account: &Account,
     status: Option<CardStatus>,
+    color: Option<&str>,
     department: Option<&str>,
 ) -> ServiceResult<Table> {
-    let page = card_page(db, account, status, None, department, 1, 200).await?;
+    let scope = Scope::of(account)?;
+    let filter = Filter {
+        status,
+        color: color
+            .filter(|c| ["yellow", "red"].contains(c))
+            .map(str::to_string),
+        department: scope.department(department),
+    };
+    let backend = db.get_database_backend();
+    let (union, mut values) = filter.union(true);
+    values.push((EXPORT_ROWS as i64 + 1).into());
+    let found = db
+        .query_all_raw(statement(
+            backend,
+            &format!("{union} ORDER BY issued_at DESC, id DESC LIMIT ?"),
+            values,
+        ))
+        .await?;
+    let names = departments::names(db).await?;
     let mut rows = Vec::new();
-    let mut next = page;
-    loop {
-        for c in &next.rows {
-            rows.push(vec![
-                Cell::Text(if c.color == "red" { "红牌" } else { "黄牌" }.into()),
-                Cell::Text(c.target_kind.clone()),
-                Cell::Text(c.target.clone()),
-                Cell::Text(c.clock.clone()),
-                Cell::Text(c.department.clone()),
-                Cell::Text(day(c.due_date)),
-                Cell::Text(day(c.issued_on)),
-                Cell::Text(c.status.name_zh().into()),
-                Cell::Text(c.explanation.clone().unwrap_or_default()),
-            ]);
-        }
-        if next.page * next.per_page >= next.total || rows.len() >= 100_000 {
-            break;
-        }
-        next = card_page(db, account, status, None, department, next.page + 1, 200).await?;
+    for r in found.iter().take(EXPORT_ROWS as usize) {
+        let (source, kind, clock): (String, String, String) = (
+            r.try_get("", "source")?,
+            r.try_get("", "kind")?,
+            r.try_get("", "clock")?,
+        );
+        let dept: String = r.try_get("", "dept")?;
+        let issued_at: DateTime<Utc> = r.try_get("", "issued_at")?;
+        let status: String = r.try_get("", "status")?;
+        let color: String = r.try_get("", "color")?;
+        rows.push(vec![
+            Cell::Text(if color == "red" { "红牌" } else { "黄牌" }.into()),
+            Cell::Text(kind_name(&kind)),
+            Cell::Text(r.try_get("", "target")?),
+            Cell::Text(clock_name(&source, &clock)),
+            Cell::Text(names.get(&dept).cloned().unwrap_or_default()),
+            Cell::Text(day(r.try_get("", "due_date")?)),
+            Cell::Text(day(local_date(issued_at))),
+            Cell::Text(
+                CardStatus::from_code(&status)
+                    .map(|s| s.name_zh())
+                    .unwrap_or_default()
+                    .into(),
+            ),
+            Cell::Text(
+                r.try_get::<Option<String>>("", "explanation")?
+                    .unwrap_or_default(),
+            ),
+        ]);
+    }
+    if found.len() as u64 > EXPORT_ROWS {
+        rows.push(vec![Cell::Text(format!(
+            "（仅导出最新的 {EXPORT_ROWS} 条）"
+        ))]);
     }
     Ok(Table {
         title: "预警纠错".into(),

@@ -1,6 +1,6 @@
 //! The cases behind a number of the dashboard: the same conditions the figures count, as a list.
 
-use super::Scope;
+use super::{Scope, MAX_PAGE};
 use crate::backend::auth::Account;
 use crate::backend::departments;
 use crate::backend::entities::{application, clock};
@@ -28,7 +28,7 @@ pub async fn drill_page(
 ) -> ServiceResult<DrillPage> {
     let scope = Scope::of(account)?;
     let department = scope.department(department);
-    let (page, per_page) = (page.max(1), per_page.clamp(1, 100));
+    let (page, per_page) = (page.clamp(1, MAX_PAGE), per_page.clamp(1, 100));
     let mut query = select(measure, period, today);
     if let Some(code) = &department {
         query = query.filter(application::Column::DepartmentCode.eq(code.clone()));
@@ -58,7 +58,7 @@ pub async fn drill_page(
     let due = |app: &application::Model| match measure {
         Measure::Overdue => clocks
             .iter()
-            .filter(|c| c.application_id == app.id && c.status == "running")
+            .filter(|c| c.application_id == app.id && c.status == "running" && c.kind != "promised")
             .filter_map(|c| c.due_date)
             .filter(|d| *d < today)
             .min(),
@@ -108,7 +108,12 @@ fn select(measure: Measure, period: Period, today: NaiveDate) -> Select<applicat
         Measure::Accepted => q.filter(C::AcceptedOn.between(period.from, period.to)),
         Measure::Decided => decided(),
         Measure::OnTime => decided().filter(C::OnTime.eq(true)),
-        Measure::Late => decided().filter(C::OnTime.eq(false)),
+        // As the figures count it: decided and not known to be on time.
+        Measure::Late => decided().filter(
+            sea_orm::Condition::any()
+                .add(C::OnTime.eq(false))
+                .add(C::OnTime.is_null()),
+        ),
         Measure::Early => decided().filter(C::Early.eq(true)),
         Measure::Overdue => q.filter(
             C::Id.in_subquery(
@@ -117,6 +122,7 @@ fn select(measure: Measure, period: Period, today: NaiveDate) -> Select<applicat
                     .from(clock::Entity)
                     .and_where(clock::Column::Status.eq("running"))
                     .and_where(clock::Column::DueDate.lt(today))
+                    .and_where(clock::Column::Kind.ne("promised"))
                     .to_owned(),
             ),
         ),

@@ -1,22 +1,28 @@
-//! Exports: every supervision table as an Excel workbook (one sheet) or as CSV, built from the
-//! same `Table` the page shows, so the file and the screen cannot disagree.
+//! Exports: every supervision table as an Excel workbook (one sheet) or as CSV, with the filters
+//! of the page it is exported from, through the same `Table` shape (figures tables are the very
+//! rows the page draws).
 
 use super::{cards::card_table, league::league, summary, Scope};
+use crate::backend::audit::{self, AuditEntry};
 use crate::backend::auth::Account;
 use crate::backend::error::{ServiceError, ServiceResult};
 use crate::backend::ratings::rating_table;
-use crate::domain::supervision::{figures_table, Cell, Period, Table};
+use crate::domain::supervision::{figures_table, CardStatus, Cell, Period, Table};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
-/// What an export asks for: the table's code (`summary`, `league`, `cards`, `ratings`) and its
-/// period or quarter.
+/// What an export asks for: the table's code (`summary`, `league`, `cards`, `ratings`) and the
+/// filters of its page (period or quarter, department, a card status and colour, a rating filter).
+#[derive(Default)]
 pub struct ExportRequest<'a> {
     pub table: &'a str,
-    pub period: Period,
+    pub period: Option<Period>,
     pub quarter: Option<&'a str>,
     pub department: Option<&'a str>,
+    pub status: Option<CardStatus>,
+    pub color: Option<&'a str>,
+    pub filter: Option<&'a str>,
 }
 
 /// Builds the table an export asks for, with the same access rules as its page.
@@ -27,9 +33,15 @@ pub async fn table_of(
     today: NaiveDate,
 ) -> ServiceResult<Table> {
     let scope = Scope::of(account)?;
-    match req.table {
+    let period = match req.period {
+        Some(p) => p,
+        None => Period::chosen("year", None, None, today).map_err(ServiceError::Invalid)?,
+    };
+    let table = match req.table {
         "summary" => {
-            let s = summary(db, &scope, req.period, "", today).await?;
+            // The dashboard's table is the supervisors', as the dashboard is.
+            super::require_supervisor(account)?;
+            let s = summary(db, &scope, period, "", today).await?;
             let mut rows = vec![s.region];
             rows.extend(s.departments);
             Ok(figures_table(
@@ -41,15 +53,51 @@ pub async fn table_of(
             let l = league(db, account, req.quarter, today).await?;
             Ok(figures_table(&format!("{} 季度考核", l.quarter), &l.rows))
         }
-        "cards" => card_table(db, account, None, req.department).await,
-        "ratings" => rating_table(db, account, req.period, req.department).await,
+        "cards" => card_table(db, account, req.status, req.color, req.department).await,
+        "ratings" => {
+            rating_table(
+                db,
+                account,
+                period,
+                req.filter.unwrap_or("all"),
+                req.department,
+            )
+            .await
+        }
         _ => Err(ServiceError::Invalid("没有这张表".into())),
-    }
+    }?;
+    audit_export(db, account, req, period).await?;
+    Ok(table)
 }
 
-/// CSV text of a table (UTF-8 with a byte order mark).
-pub fn export_csv(table: &Table) -> String {
-    table.to_csv()
+/// Every export is a staff action on personal data (names, comments): it is audited.
+async fn audit_export(
+    db: &DatabaseConnection,
+    account: &Account,
+    req: &ExportRequest<'_>,
+    period: Period,
+) -> ServiceResult<()> {
+    let txn = db.begin().await?;
+    audit::append(
+        &txn,
+        AuditEntry {
+            at: chrono::Utc::now(),
+            actor_user_id: Some(account.id),
+            actor: account.username.clone(),
+            action: "supervision.export".into(),
+            target: format!("table:{}", req.table),
+            detail: format!(
+                "{} 至 {} {} {}",
+                period.from,
+                period.to,
+                req.quarter.unwrap_or_default(),
+                req.department.unwrap_or_default()
+            ),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// An xlsx workbook of a table: a bold header row, numbers as numbers, rates as percentages.

@@ -88,17 +88,29 @@ enum Counted {
     Accepted,
 }
 
-/// Recomputes `daily_figures` for the days `from..=to`.
+/// Recomputes `daily_figures` for the days `from..=to`, in its own transaction.
 pub async fn refresh_days(
     db: &DatabaseConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> ServiceResult<()> {
-    let figures = compute(db, from, to).await?;
     let txn = db.begin().await?;
+    refresh_days_in(&txn, from, to).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Recomputes `daily_figures` for the days `from..=to` inside the caller's transaction (a ruling
+/// on a rating and its day's figures commit together).
+pub async fn refresh_days_in(
+    txn: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ServiceResult<()> {
+    let figures = compute(txn, from, to).await?;
     daily_figure::Entity::delete_many()
         .filter(daily_figure::Column::Day.between(from, to))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let rows: Vec<daily_figure::ActiveModel> = figures
         .into_iter()
@@ -146,15 +158,15 @@ pub async fn refresh_days(
                 ])
                 .to_owned(),
             )
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 
 /// Brings `daily_figures` up to yesterday (the scheduler calls this on every pass; after the
-/// first pass of a day it does nothing). Returns the number of days computed.
+/// first pass of a day it does nothing). The day last done is done once more, for an action that
+/// was stamped with it but committed just after midnight. Returns the number of days computed.
 pub async fn catch_up(db: &DatabaseConnection, today: NaiveDate) -> ServiceResult<u32> {
     let Some(yesterday) = today.pred_opt() else {
         return Ok(0);
@@ -162,7 +174,7 @@ pub async fn catch_up(db: &DatabaseConnection, today: NaiveDate) -> ServiceResul
     let through = figures_through(db).await?;
     match through {
         Some(day) if day >= yesterday => Ok(0),
-        Some(day) => refresh_through(db, day.succ_opt().unwrap_or(day), yesterday).await,
+        Some(day) => refresh_through(db, day, yesterday).await,
         None => rebuild(db, today).await,
     }
 }
@@ -254,9 +266,11 @@ pub(super) struct Now {
 pub(super) async fn now_figures(db: &impl ConnectionTrait, today: NaiveDate) -> ServiceResult<Now> {
     let backend = db.get_database_backend();
     let mut overdue = HashMap::new();
+    // Any running deadline but the promised one (a promise missed is not a legal breach).
     let sql = "SELECT a.department_code AS dept, COUNT(DISTINCT a.id) AS n FROM clocks c \
          JOIN applications a ON a.id = c.application_id \
-         WHERE c.status = 'running' AND c.due_date < ? GROUP BY a.department_code";
+         WHERE c.status = 'running' AND c.due_date < ? AND c.kind <> 'promised' \
+         GROUP BY a.department_code";
     for row in db
         .query_all_raw(statement(backend, sql, vec![today.into()]))
         .await?
@@ -268,7 +282,8 @@ pub(super) async fn now_figures(db: &impl ConnectionTrait, today: NaiveDate) -> 
         "SELECT a.department_code AS dept, k.color AS color, COUNT(*) AS n FROM cards k \
          JOIN applications a ON a.id = k.application_id WHERE k.status <> 'closed' \
          GROUP BY a.department_code, k.color",
-        "SELECT COALESCE(v.department_code, '') AS dept, k.color AS color, COUNT(*) AS n \
+        "SELECT COALESCE(v.department_code, (SELECT MIN(d.code) FROM departments d \
+         WHERE d.is_hall = TRUE), '') AS dept, k.color AS color, COUNT(*) AS n \
          FROM conversation_cards k JOIN conversations v ON v.id = k.conversation_id \
          WHERE k.status <> 'closed' GROUP BY v.department_code, k.color",
     ] {
@@ -336,17 +351,8 @@ pub async fn summary(
         }
     }
     let row = |code: &str, name: String, figures: Figures, overdue: i64, open_cards: i64| {
-        let score = rules.score(&figures);
-        FigureRow {
-            code: code.to_string(),
-            short: shorts.get(code).cloned().unwrap_or_else(|| name.clone()),
-            name,
-            figures,
-            overdue,
-            open_cards,
-            score,
-            grade: score.map(|s| rules.grade(s)),
-        }
+        let short = shorts.get(code).cloned().unwrap_or_else(|| name.clone());
+        figure_row(&rules, code, name, short, figures, overdue, open_cards)
     };
     let mut departments: Vec<FigureRow> = codes
         .iter()
@@ -361,12 +367,7 @@ pub async fn summary(
             )
         })
         .collect();
-    departments.sort_by(|a, b| {
-        b.score
-            .unwrap_or(-1.0)
-            .total_cmp(&a.score.unwrap_or(-1.0))
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    best_first(&mut departments);
     let mut total = Figures::default();
     for f in per_dept.values() {
         total.add(f);
@@ -401,4 +402,37 @@ pub async fn summary(
         rectifications_overdue,
         figures_through: figures_through(db).await?,
     })
+}
+
+/// A row of the figures table, scored and graded by `rules`.
+pub(super) fn figure_row(
+    rules: &crate::domain::supervision::GradeRules,
+    code: &str,
+    name: String,
+    short: String,
+    figures: Figures,
+    overdue: i64,
+    open_cards: i64,
+) -> FigureRow {
+    let score = rules.score(&figures);
+    FigureRow {
+        code: code.to_string(),
+        name,
+        short,
+        figures,
+        overdue,
+        open_cards,
+        score,
+        grade: score.map(|s| rules.grade(s)),
+    }
+}
+
+/// Highest score first; departments without a score last; ties by name.
+pub(super) fn best_first(rows: &mut [FigureRow]) {
+    rows.sort_by(|a, b| {
+        b.score
+            .unwrap_or(-1.0)
+            .total_cmp(&a.score.unwrap_or(-1.0))
+            .then_with(|| a.name.cmp(&b.name))
+    });
 }

@@ -1,7 +1,7 @@
 //! 季度考核: the departments of a quarter ranked by score, graded by the rules in force, and the
 //! supervisors' editing of those rules.
 
-use super::figures::{by_day, now_figures};
+use super::figures::{best_first, by_day, figure_row, now_figures};
 use super::{put_setting, require_supervisor, rules, RULES_KEY};
 use crate::backend::audit::{self, AuditEntry};
 use crate::backend::auth::Account;
@@ -48,26 +48,18 @@ pub async fn league(
                 || now.open_cards.contains_key(*code)
         })
         .map(|(code, name)| {
-            let figures = per_dept.get(code).copied().unwrap_or_default();
-            let score = rules.score(&figures);
-            FigureRow {
-                code: code.clone(),
-                short: shorts.get(code).cloned().unwrap_or_else(|| name.clone()),
-                name: name.clone(),
-                figures,
-                overdue: now.overdue.get(code).copied().unwrap_or_default(),
-                open_cards: now.open_cards.get(code).map_or(0, |[y, r]| y + r),
-                score,
-                grade: score.map(|s| rules.grade(s)),
-            }
+            figure_row(
+                &rules,
+                code,
+                name.clone(),
+                shorts.get(code).cloned().unwrap_or_else(|| name.clone()),
+                per_dept.get(code).copied().unwrap_or_default(),
+                now.overdue.get(code).copied().unwrap_or_default(),
+                now.open_cards.get(code).map_or(0, |[y, r]| y + r),
+            )
         })
         .collect();
-    rows.sort_by(|a, b| {
-        b.score
-            .unwrap_or(-1.0)
-            .total_cmp(&a.score.unwrap_or(-1.0))
-            .then_with(|| a.name.cmp(&b.name))
-    });
+    best_first(&mut rows);
     let quarters = (0..QUARTERS_OFFERED)
         .filter_map(|back| today.checked_sub_months(Months::new(3 * back)))
         .map(Period::quarter_code)

@@ -1,6 +1,7 @@
 //! 电子监察 (DESIGN.md §4.7): figures and grades, cards, the cases behind a number, exports and
 //! the audit-log viewer. Supervisors see the whole region; a department's staff see and answer
-//! their own department's cards and rectifications; audit administrators read the audit log.
+//! their own department's cards and rectifications; audit administrators and supervisors read the
+//! audit log.
 
 mod audit_view;
 mod cards;
@@ -12,8 +13,10 @@ mod league;
 pub use audit_view::{audit_page, AuditFilter};
 pub use cards::{act_on_card, card_page, card_table};
 pub use drill::drill_page;
-pub use export::{export_csv, export_xlsx, table_of, ExportRequest};
-pub use figures::{by_day, catch_up, rebuild, refresh_days, summary, FIGURES_THROUGH};
+pub use export::{export_xlsx, table_of, ExportRequest};
+pub use figures::{
+    by_day, catch_up, rebuild, refresh_days, refresh_days_in, summary, FIGURES_THROUGH,
+};
 pub use league::{league, save_rules};
 
 use super::auth::Account;
@@ -23,6 +26,9 @@ use crate::domain::role::Role;
 use crate::domain::supervision::GradeRules;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Set, Statement, Value};
+
+/// The last page a list offers (an absurd page number is not an error, just the end).
+pub(crate) const MAX_PAGE: u64 = 100_000;
 
 /// Whose view of supervision data someone has.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +114,24 @@ pub(crate) async fn put_setting(
             .to_owned(),
     )
     .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Takes the row's write lock before it is read (SQLite: the database's write lock, so a read
+/// and the guarded update that follows cannot be overtaken; PostgreSQL: the row lock), as the
+/// case actions do.
+pub(crate) async fn lock_for_update(
+    txn: &impl ConnectionTrait,
+    table: &str,
+    id: i32,
+) -> ServiceResult<()> {
+    let backend = txn.get_database_backend();
+    txn.execute_raw(statement(
+        backend,
+        &format!("UPDATE {table} SET id = id WHERE id = ?"),
+        vec![id.into()],
+    ))
     .await?;
     Ok(())
 }

@@ -88,7 +88,7 @@ pub struct TalkInput {
     /// Where a rating was given (`kiosk`); set by the server, never read from a form. The web
     /// by default.
     #[serde(skip)]
-    pub rated_at: Option<String>,
+    pub rated_via: Option<String>,
 }
 
 fn needs_text(action: TalkAction) -> Option<&'static str> {
@@ -258,11 +258,17 @@ pub async fn act(
                     target_kind: channel.code().into(),
                     target_id: row.ref_no.clone(),
                     user_id: row.user_id,
-                    department_code: row.department_code.clone().unwrap_or_default(),
+                    // A question answered at the hall before routing is the hall's.
+                    department_code: match row.department_code.clone() {
+                        Some(code) => code,
+                        None => crate::backend::departments::hall_code(&txn)
+                            .await?
+                            .unwrap_or_default(),
+                    },
                     item_code: row.item_code.clone().unwrap_or_default(),
                     level,
                     comment: text.clone(),
-                    channel: input.rated_at.clone().unwrap_or_else(|| "web".into()),
+                    channel: input.rated_via.clone().unwrap_or_else(|| "web".into()),
                 },
                 today,
                 now,

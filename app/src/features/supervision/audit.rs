@@ -24,6 +24,7 @@ pub fn AuditLogPage() -> impl IntoView {
             from: text("from"),
             to: text("to"),
             page: q.get("page").and_then(|p| p.parse().ok()),
+            verify: q.get("verify").is_some(),
         }
     });
     let page = Resource::new(move || asked.get(), get_audit);
@@ -68,13 +69,21 @@ fn AuditScreen(page: AuditPage) -> impl IntoView {
     let prev = (p.page > 1).then(|| link(p.page - 1));
     let next = (p.page < pages).then(|| link(p.page + 1));
     let chain = match &p.chain {
-        Ok(n) => view! {
+        None => view! {
+            <form class="sv-chain" method="get" action="/admin/audit">
+                <input type="hidden" name="verify" value="1"/>
+                "哈希链校验逐条重算全部审计记录的哈希，与命令 yizhan verify-audit 相同。"
+                <button type="submit" class="button button-primary">"校验哈希链"</button>
+            </form>
+        }
+        .into_any(),
+        Some(Ok(n)) => view! {
             <p class="sv-chain sv-chain-ok" role="status">
                 <strong>"哈希链校验通过"</strong>{format!("：全部 {n} 条记录首尾相接，内容未被修改、删除或插入。")}
             </p>
         }
         .into_any(),
-        Err(why) => view! {
+        Some(Err(why)) => view! {
             <p class="sv-chain sv-chain-broken" role="alert">
                 <strong>"哈希链校验未通过"</strong>{format!("：{why}。请立即报告安全管理员。")}
             </p>

@@ -141,12 +141,10 @@ pub(super) fn CardList(page: CardPage, path: &'static str) -> impl IntoView {
         })
         .collect_view();
     let empty = page.rows.is_empty();
+    // The export carries the list's own filters.
     let export = |ext: &str| {
-        let mut h = format!("/supervision/export/cards.{ext}");
-        if let Some(d) = dept_ref {
-            h.push_str(&format!("?department={d}"));
-        }
-        h
+        let listed = href("", status, color_ref, dept_ref, 1);
+        format!("/supervision/export/cards.{ext}{listed}")
     };
     let mut keep = Vec::new();
     if let Some(s) = status {

@@ -9,7 +9,9 @@ use super::{
 use crate::api::supervision::{get_ratings, PeriodAsked};
 use crate::domain::case_read::rating_name;
 use crate::domain::role::StaffSection;
-use crate::domain::supervision::{RatingPage, RatingRow, RectificationState, ScoreRow};
+use crate::domain::supervision::{
+    is_bad_rating, RatingPage, RatingRow, RectificationState, ScoreRow,
+};
 use crate::features::staff::StaffFrame;
 use crate::features::staff_desk::pager;
 use leptos::prelude::*;
@@ -136,7 +138,17 @@ pub(super) fn RatingList(
     let prev = (page.page > 1).then(|| link(&page.filter, page.page - 1));
     let next = (page.page < pages).then(|| link(&page.filter, page.page + 1));
     let back = link(&page.filter, page.page);
-    let export = |ext: &str| format!("/supervision/export/ratings.{ext}?{pq}");
+    // The export carries the list's own filters.
+    let export = |ext: &str| {
+        let mut h = format!(
+            "/supervision/export/ratings.{ext}?filter={}&{pq}",
+            page.filter
+        );
+        if let Some(d) = &dept {
+            h.push_str(&format!("&department={d}"));
+        }
+        h
+    };
     let supervisor = page.supervisor;
     let rows = page
         .rows
@@ -173,7 +185,7 @@ pub(super) fn RatingList(
 #[component]
 fn RatingItem(rating: RatingRow, supervisor: bool, back: String) -> impl IntoView {
     let r = rating;
-    let bad = r.level <= 2;
+    let bad = is_bad_rating(r.level);
     let fix = r.rectification.clone();
     let id = r.id;
     let malicious_form = (supervisor && r.malicious.is_none() && bad).then(|| {
