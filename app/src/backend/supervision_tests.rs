@@ -707,9 +707,8 @@ async fn figures_grades_ratings_and_cards_match_the_hand_worked_data_set() {
             &clerk_b,
             &ExportRequest {
                 table: "league",
-                period: period(),
-                quarter: None,
-                department: None
+                period: Some(period()),
+                ..ExportRequest::default()
             },
             day(TODAY),
         )
