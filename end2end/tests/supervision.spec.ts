@@ -19,7 +19,9 @@ test('a supervisor reads the dashboard, drills into late cases and exports the t
   const tiles = page.locator('.sv-tile');
   await expect(tiles).toHaveCount(10);
   await expect(tiles.first()).toContainText('收件');
-  await expect(page.locator('.sv-tile').filter({ hasText: '收件' }).first().locator('.sv-tile-value')).toHaveText('3000');
+  // The 3,000 demo cases, and any other tests have made today.
+  const received = Number(await page.locator('.sv-tile').filter({ hasText: '收件' }).first().locator('.sv-tile-value').innerText());
+  expect(received).toBeGreaterThanOrEqual(3000);
   await expect(page.locator('.sv-chart svg')).toHaveCount(3);
   await expect(page.locator('.sv-table tbody tr').first()).toContainText('全市');
   await expect(page.locator('.sv-tiles')).toBeInViewport();

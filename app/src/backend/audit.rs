@@ -66,8 +66,10 @@ fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
-/// Appends one entry. Must run inside the caller's transaction: the first statement locks the chain
-/// head, which serialises appends across connections and server instances.
+/// Appends one entry. Must run inside a transaction (the caller's action's, or one of its own for
+/// an entry that stands alone, such as opening a case): the first statement locks the chain head,
+/// which serialises appends across connections and server instances. On a bare connection each
+/// statement commits by itself and concurrent appends would link to the same predecessor.
 pub async fn append(db: &impl ConnectionTrait, entry: AuditEntry) -> ServiceResult<()> {
     let backend = db.get_database_backend();
     db.execute_raw(Statement::from_string(

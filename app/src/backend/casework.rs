@@ -526,8 +526,9 @@ pub async fn view(
     now: DateTime<Utc>,
 ) -> ServiceResult<StaffCaseView> {
     let app = visible(db, caller, case_no).await?;
+    let txn = db.begin().await?;
     audit_case(
-        db,
+        &txn,
         caller,
         "case.view",
         &app.case_no,
@@ -535,6 +536,7 @@ pub async fn view(
         now,
     )
     .await?;
+    txn.commit().await?;
     let def: crate::domain::process::ProcessDefinition = serde_json::from_str(&app.definition)
         .map_err(|e| ServiceError::Internal(format!("case {} definition: {e}", app.case_no)))?;
     let form_def = application_forms::for_item_any(db, &app.item_code)
@@ -1170,8 +1172,10 @@ pub async fn material_file(
         .await?
         .ok_or(ServiceError::NotFound)?;
     visible(db, caller, &app.case_no).await?;
+    // Its own transaction: a page opens several files at once, each audited in the chain.
+    let txn = db.begin().await?;
     audit_case(
-        db,
+        &txn,
         caller,
         "case.material",
         &app.case_no,
@@ -1179,5 +1183,6 @@ pub async fn material_file(
         now,
     )
     .await?;
+    txn.commit().await?;
     Ok(material)
 }

@@ -99,7 +99,9 @@ pub async fn view(
                     .collect(),
                 None => Vec::new(),
             };
-            audit_staff(db, caller, "view", &row, "opened".into(), now).await?;
+            let txn = db.begin().await?;
+            audit_staff(&txn, caller, "view", &row, "opened".into(), now).await?;
+            txn.commit().await?;
             (depts, templates)
         }
         _ => (Vec::new(), Vec::new()),
@@ -201,7 +203,17 @@ pub async fn attachment(
         return Err(ServiceError::NotFound);
     }
     if let Viewer::Staff(caller) = viewer {
-        audit_staff(db, caller, "file", &row, format!("upload {upload_id}"), now).await?;
+        let txn = db.begin().await?;
+        audit_staff(
+            &txn,
+            caller,
+            "file",
+            &row,
+            format!("upload {upload_id}"),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
     }
     crate::backend::entities::upload::Entity::find_by_id(upload_id)
         .one(db)

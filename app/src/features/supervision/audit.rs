@@ -65,6 +65,17 @@ fn AuditScreen(page: AuditPage) -> impl IntoView {
         parts.join("&")
     };
     let link = |n: u64| format!("/admin/audit?{query}&page={n}");
+    let mut kept: Vec<(&'static str, String)> = [
+        ("actor", &p.actor),
+        ("action", &p.action),
+        ("target", &p.target),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k, v.clone()))
+    .collect();
+    kept.extend(p.from.map(|d| ("from", d.to_string())));
+    kept.extend(p.to.map(|d| ("to", d.to_string())));
     let pages = p.total.div_ceil(p.per_page).max(1);
     let prev = (p.page > 1).then(|| link(p.page - 1));
     let next = (p.page < pages).then(|| link(p.page + 1));
@@ -72,6 +83,8 @@ fn AuditScreen(page: AuditPage) -> impl IntoView {
         None => view! {
             <form class="sv-chain" method="get" action="/admin/audit">
                 <input type="hidden" name="verify" value="1"/>
+                // The list's filters stay as they are.
+                {kept.clone().into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
                 "哈希链校验逐条重算全部审计记录的哈希，与命令 yizhan verify-audit 相同。"
                 <button type="submit" class="button button-primary">"校验哈希链"</button>
             </form>
