@@ -43,6 +43,26 @@ impl AuditEntry {
     }
 }
 
+impl AuditEntry {
+    /// An entry for what a signed-in staff member did.
+    pub fn of(
+        account: &super::auth::Account,
+        action: &str,
+        target: String,
+        detail: String,
+        now: DateTime<Utc>,
+    ) -> AuditEntry {
+        AuditEntry {
+            at: now,
+            actor_user_id: Some(account.id),
+            actor: account.username.clone(),
+            action: action.to_string(),
+            target,
+            detail,
+        }
+    }
+}
+
 /// The hash that links an entry to its predecessor. Timestamps are written in one fixed format
 /// so that both databases give back the same text.
 fn entry_hash(prev_hash: &str, e: &AuditEntry) -> String {

@@ -67,30 +67,32 @@ pub async fn find(db: &impl ConnectionTrait, id: i32) -> ServiceResult<Option<de
 pub async fn names(
     db: &impl ConnectionTrait,
 ) -> ServiceResult<std::collections::HashMap<String, String>> {
-    Ok(department::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect())
+    by_code(db, |d| d.name).await
 }
 
 /// Every department's short name (市场监管局) by code, for charts where the full name is too long.
 pub async fn short_names(
     db: &impl ConnectionTrait,
 ) -> ServiceResult<std::collections::HashMap<String, String>> {
+    by_code(db, |d| {
+        if d.short_name.is_empty() {
+            d.name
+        } else {
+            d.short_name
+        }
+    })
+    .await
+}
+
+async fn by_code(
+    db: &impl ConnectionTrait,
+    pick: impl Fn(department::Model) -> String,
+) -> ServiceResult<std::collections::HashMap<String, String>> {
     Ok(department::Entity::find()
         .all(db)
         .await?
         .into_iter()
-        .map(|d| {
-            let short = if d.short_name.is_empty() {
-                d.name
-            } else {
-                d.short_name
-            };
-            (d.code, short)
-        })
+        .map(|d| (d.code.clone(), pick(d)))
         .collect())
 }
 

@@ -208,18 +208,16 @@ pub async fn rectify(
     }
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: Some(account.id),
-            actor: account.username.clone(),
-            action: match step {
+        AuditEntry::of(
+            account,
+            match step {
                 RectificationStep::Callback => "rating.callback",
                 RectificationStep::Fix => "rating.rectified",
-            }
-            .into(),
-            target: format!("rating:{}", rated.id),
-            detail: format!("{} {}", rated.target_kind, rated.target_id),
-        },
+            },
+            format!("rating:{}", rated.id),
+            format!("{} {}", rated.target_kind, rated.target_id),
+            now,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -350,14 +348,13 @@ pub async fn rule_malicious(
         .await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: Some(account.id),
-            actor: account.username.clone(),
-            action: "rating.malicious".into(),
-            target: format!("rating:{rating_id}"),
-            detail: reason.chars().take(200).collect(),
-        },
+        AuditEntry::of(
+            account,
+            "rating.malicious",
+            format!("rating:{rating_id}"),
+            reason.chars().take(200).collect(),
+            now,
+        ),
     )
     .await?;
     // The rating's day leaves the scores in the same transaction as the ruling.
@@ -464,25 +461,9 @@ pub async fn rating_page(
     let items = super::my_cases::item_names(db, rows.iter().map(|r| r.item_code.clone())).await?;
     let rows = rows
         .iter()
-        .map(|r| RatingRow {
-            id: r.id,
-            rated_on: r.rated_on,
-            target_kind: target_kind_name(&r.target_kind).into(),
-            target: r.target_id.clone(),
-            link: match r.target_kind.as_str() {
-                "case" | "counter" => format!("/staff/cases/{}", r.target_id),
-                _ => format!("/staff/talks/{}", r.target_id),
-            },
-            department: names.get(&r.department_code).cloned().unwrap_or_default(),
-            item: items.get(&r.item_code).cloned().unwrap_or_default(),
-            level: r.level,
-            comment: r.comment.clone(),
-            channel: r.channel.clone(),
-            malicious: r.malicious_reason.clone(),
-            rectification: fixes
-                .iter()
-                .find(|f| f.rating_id == r.id)
-                .map(|f| view_of(f, today)),
+        .map(|r| {
+            let fix = fixes.iter().find(|f| f.rating_id == r.id);
+            rating_row(r, &names, &items, fix, today)
         })
         .collect();
     let (by_department, by_item) = scores(db, period, department.as_deref(), &names).await?;
@@ -503,6 +484,38 @@ pub async fn rating_page(
             Vec::new()
         },
     })
+}
+
+type Names = std::collections::HashMap<String, String>;
+
+/// A rating as lists and exports show it.
+fn rating_row(
+    r: &rating::Model,
+    departments: &Names,
+    items: &Names,
+    fix: Option<&rectification::Model>,
+    today: NaiveDate,
+) -> RatingRow {
+    RatingRow {
+        id: r.id,
+        rated_on: r.rated_on,
+        target_kind: target_kind_name(&r.target_kind).into(),
+        target: r.target_id.clone(),
+        link: match r.target_kind.as_str() {
+            "case" | "counter" => format!("/staff/cases/{}", r.target_id),
+            _ => format!("/staff/talks/{}", r.target_id),
+        },
+        department: departments
+            .get(&r.department_code)
+            .cloned()
+            .unwrap_or_default(),
+        item: items.get(&r.item_code).cloned().unwrap_or_default(),
+        level: r.level,
+        comment: r.comment.clone(),
+        channel: r.channel.clone(),
+        malicious: r.malicious_reason.clone(),
+        rectification: fix.map(|f| view_of(f, today)),
+    }
 }
 
 fn target_kind_name(kind: &str) -> &'static str {
@@ -624,37 +637,36 @@ pub async fn rating_table(
     let rows = &rows[..rows.len().min(EXPORT_ROWS as usize)];
     let names = super::departments::names(db).await?;
     let items = super::my_cases::item_names(db, rows.iter().map(|r| r.item_code.clone())).await?;
-    let mut states = std::collections::HashMap::new();
+    let mut fixes = std::collections::HashMap::new();
     for chunk in rows.chunks(10_000) {
         for f in rectification::Entity::find()
             .filter(rectification::Column::RatingId.is_in(chunk.iter().map(|r| r.id)))
             .all(db)
             .await?
         {
-            states.insert(f.rating_id, f.state);
+            fixes.insert(f.rating_id, f);
         }
     }
     let mut cells: Vec<Vec<Cell>> = rows
         .iter()
         .map(|r| {
+            let r = rating_row(r, &names, &items, fixes.get(&r.id), period.to);
             vec![
                 Cell::Text(r.rated_on.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::Text(target_kind_name(&r.target_kind).into()),
-                Cell::Text(r.target_id.clone()),
-                Cell::Text(names.get(&r.department_code).cloned().unwrap_or_default()),
-                Cell::Text(items.get(&r.item_code).cloned().unwrap_or_default()),
+                Cell::Text(r.target_kind),
+                Cell::Text(r.target),
+                Cell::Text(r.department),
+                Cell::Text(r.item),
                 Cell::Text(crate::domain::case_read::rating_name(r.level).into()),
-                Cell::Text(r.comment.clone()),
+                Cell::Text(r.comment),
                 Cell::Text(crate::domain::supervision::channel_name(&r.channel).into()),
                 Cell::Text(
-                    states
-                        .get(&r.id)
-                        .and_then(|s| RectificationState::from_code(s))
-                        .map(|s| s.name_zh())
+                    r.rectification
+                        .map(|f| f.state.name_zh())
                         .unwrap_or_default()
                         .into(),
                 ),
-                Cell::Text(r.malicious_reason.clone().unwrap_or_default()),
+                Cell::Text(r.malicious.unwrap_or_default()),
             ]
         })
         .collect();

@@ -110,16 +110,13 @@ pub async fn audit_page(
     let txn = db.begin().await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: Some(account.id),
-            actor: account.username.clone(),
-            action: "audit.view".into(),
-            target: "audit_log".into(),
-            detail: format!(
-                "actor={actor} action={action} target={target} page={page} verify={verify}"
-            ),
-        },
+        AuditEntry::of(
+            account,
+            "audit.view",
+            "audit_log".to_string(),
+            format!("actor={actor} action={action} target={target} page={page} verify={verify}"),
+            now,
+        ),
     )
     .await?;
     txn.commit().await?;

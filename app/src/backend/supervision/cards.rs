@@ -123,38 +123,10 @@ pub async fn card_page(
         ))
         .await?;
     let names = departments::names(db).await?;
-    let mut cards = Vec::with_capacity(rows.len());
-    for r in rows {
-        let source: String = r.try_get("", "source")?;
-        let kind: String = r.try_get("", "kind")?;
-        let clock: String = r.try_get("", "clock")?;
-        let target: String = r.try_get("", "target")?;
-        let dept: String = r.try_get("", "dept")?;
-        let issued_at: DateTime<Utc> = r.try_get("", "issued_at")?;
-        let status: String = r.try_get("", "status")?;
-        cards.push(CardRow {
-            link: if source == "case" {
-                format!("/staff/cases/{target}")
-            } else {
-                format!("/staff/talks/{target}")
-            },
-            id: r.try_get("", "id")?,
-            color: r.try_get("", "color")?,
-            status: CardStatus::from_code(&status).unwrap_or(CardStatus::Issued),
-            target_kind: kind_name(&kind),
-            clock: clock_name(&source, &clock),
-            department: names
-                .get(&dept)
-                .cloned()
-                .unwrap_or_else(|| "政务服务大厅（待分办）".into()),
-            department_code: dept,
-            due_date: r.try_get("", "due_date")?,
-            issued_on: local_date(issued_at),
-            explanation: r.try_get("", "explanation")?,
-            target,
-            source,
-        });
-    }
+    let cards = rows
+        .iter()
+        .map(|r| card_row(r, &names))
+        .collect::<ServiceResult<Vec<_>>>()?;
     let history = history_of(db, &cards).await?;
     // Counts per status for the tabs (colour and department filters kept).
     let mut counts = Vec::new();
@@ -194,6 +166,42 @@ pub async fn card_page(
         } else {
             Vec::new()
         },
+    })
+}
+
+/// A card as the union query gives it back.
+fn card_row(
+    r: &sea_orm::QueryResult,
+    names: &std::collections::HashMap<String, String>,
+) -> ServiceResult<CardRow> {
+    let source: String = r.try_get("", "source")?;
+    let kind: String = r.try_get("", "kind")?;
+    let clock: String = r.try_get("", "clock")?;
+    let target: String = r.try_get("", "target")?;
+    let dept: String = r.try_get("", "dept")?;
+    let issued_at: DateTime<Utc> = r.try_get("", "issued_at")?;
+    let status: String = r.try_get("", "status")?;
+    Ok(CardRow {
+        link: if source == "case" {
+            format!("/staff/cases/{target}")
+        } else {
+            format!("/staff/talks/{target}")
+        },
+        id: r.try_get("", "id")?,
+        color: r.try_get("", "color")?,
+        status: CardStatus::from_code(&status).unwrap_or(CardStatus::Issued),
+        target_kind: kind_name(&kind),
+        clock: clock_name(&source, &clock),
+        department: names
+            .get(&dept)
+            .cloned()
+            .unwrap_or_else(|| "政务服务大厅（待分办）".into()),
+        department_code: dept,
+        due_date: r.try_get("", "due_date")?,
+        issued_on: local_date(issued_at),
+        explanation: r.try_get("", "explanation")?,
+        target,
+        source,
     })
 }
 
@@ -358,14 +366,13 @@ pub async fn act_on_card(
     .await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: Some(account.id),
-            actor: account.username.clone(),
-            action: format!("card.{}", action.code()),
-            target: format!("card:{source}:{id}"),
-            detail: format!("{} -> {}", from.code(), to.code()),
-        },
+        AuditEntry::of(
+            account,
+            &format!("card.{}", action.code()),
+            format!("card:{source}:{id}"),
+            format!("{} -> {}", from.code(), to.code()),
+            now,
+        ),
     )
     .await?;
     txn.commit().await?;
@@ -401,33 +408,17 @@ pub async fn card_table(
     let names = departments::names(db).await?;
     let mut rows = Vec::new();
     for r in found.iter().take(EXPORT_ROWS as usize) {
-        let (source, kind, clock): (String, String, String) = (
-            r.try_get("", "source")?,
-            r.try_get("", "kind")?,
-            r.try_get("", "clock")?,
-        );
-        let dept: String = r.try_get("", "dept")?;
-        let issued_at: DateTime<Utc> = r.try_get("", "issued_at")?;
-        let status: String = r.try_get("", "status")?;
-        let color: String = r.try_get("", "color")?;
+        let c = card_row(r, &names)?;
         rows.push(vec![
-            Cell::Text(if color == "red" { "红牌" } else { "黄牌" }.into()),
-            Cell::Text(kind_name(&kind)),
-            Cell::Text(r.try_get("", "target")?),
-            Cell::Text(clock_name(&source, &clock)),
-            Cell::Text(names.get(&dept).cloned().unwrap_or_default()),
-            Cell::Text(day(r.try_get("", "due_date")?)),
-            Cell::Text(day(local_date(issued_at))),
-            Cell::Text(
-                CardStatus::from_code(&status)
-                    .map(|s| s.name_zh())
-                    .unwrap_or_default()
-                    .into(),
-            ),
-            Cell::Text(
-                r.try_get::<Option<String>>("", "explanation")?
-                    .unwrap_or_default(),
-            ),
+            Cell::Text(if c.color == "red" { "红牌" } else { "黄牌" }.into()),
+            Cell::Text(c.target_kind),
+            Cell::Text(c.target),
+            Cell::Text(c.clock),
+            Cell::Text(c.department),
+            Cell::Text(day(c.due_date)),
+            Cell::Text(day(c.issued_on)),
+            Cell::Text(c.status.name_zh().into()),
+            Cell::Text(c.explanation.unwrap_or_default()),
         ]);
     }
     if found.len() as u64 > EXPORT_ROWS {

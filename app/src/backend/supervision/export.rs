@@ -80,20 +80,19 @@ async fn audit_export(
     let txn = db.begin().await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: chrono::Utc::now(),
-            actor_user_id: Some(account.id),
-            actor: account.username.clone(),
-            action: "supervision.export".into(),
-            target: format!("table:{}", req.table),
-            detail: format!(
+        AuditEntry::of(
+            account,
+            "supervision.export",
+            format!("table:{}", req.table),
+            format!(
                 "{} 至 {} {} {}",
                 period.from,
                 period.to,
                 req.quarter.unwrap_or_default(),
                 req.department.unwrap_or_default()
             ),
-        },
+            chrono::Utc::now(),
+        ),
     )
     .await?;
     txn.commit().await?;

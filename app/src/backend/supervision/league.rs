@@ -92,14 +92,13 @@ pub async fn save_rules(
     .await?;
     audit::append(
         &txn,
-        AuditEntry {
-            at: now,
-            actor_user_id: Some(account.id),
-            actor: account.username.clone(),
-            action: "supervision.rules".into(),
-            target: "grade_rules".into(),
-            detail: format!("{old:?} -> {new:?}"),
-        },
+        AuditEntry::of(
+            account,
+            "supervision.rules",
+            "grade_rules".to_string(),
+            format!("{old:?} -> {new:?}"),
+            now,
+        ),
     )
     .await?;
     txn.commit().await?;
