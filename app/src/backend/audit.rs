@@ -5,7 +5,8 @@ use super::entities::audit_log;
 use super::error::ServiceResult;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, QueryOrder, Set, Statement,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryOrder,
+    Set, Statement,
 };
 use sha2::{Digest, Sha256};
 
@@ -86,11 +87,12 @@ fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
-/// Appends one entry. Must run inside a transaction (the caller's action's, or one of its own for
-/// an entry that stands alone, such as opening a case): the first statement locks the chain head,
-/// which serialises appends across connections and server instances. On a bare connection each
-/// statement commits by itself and concurrent appends would link to the same predecessor.
-pub async fn append(db: &impl ConnectionTrait, entry: AuditEntry) -> ServiceResult<()> {
+/// Appends one entry inside a transaction (the caller's action's, or one of its own for an entry
+/// that stands alone, such as opening a case): the first statement locks the chain head, which
+/// serialises appends across connections and server instances. The type asks for a transaction
+/// because on a bare connection each statement commits by itself and concurrent appends would link
+/// to the same predecessor.
+pub async fn append(db: &DatabaseTransaction, entry: AuditEntry) -> ServiceResult<()> {
     let backend = db.get_database_backend();
     db.execute_raw(Statement::from_string(
         backend,

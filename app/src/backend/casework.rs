@@ -437,7 +437,7 @@ pub async fn assign(
 }
 
 async fn audit_case(
-    db: &impl ConnectionTrait,
+    db: &sea_orm::DatabaseTransaction,
     caller: &Caller,
     action: &str,
     case_no: &str,

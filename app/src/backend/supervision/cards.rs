@@ -47,6 +47,22 @@ struct Filter {
 }
 
 impl Filter {
+    /// The filters asked for, the department limited to what the viewer may see.
+    fn new(
+        scope: &Scope,
+        status: Option<CardStatus>,
+        color: Option<&str>,
+        department: Option<&str>,
+    ) -> Filter {
+        Filter {
+            status,
+            color: color
+                .filter(|c| ["yellow", "red"].contains(c))
+                .map(str::to_string),
+            department: scope.department(department),
+        }
+    }
+
     /// The WHERE additions for one half (`dept` is that half's department column) and values.
     fn clause(&self, dept: &str, with_status: bool) -> (String, Vec<Value>) {
         let mut sql = String::new();
@@ -93,13 +109,7 @@ pub async fn card_page(
     per_page: u64,
 ) -> ServiceResult<CardPage> {
     let scope = Scope::of(account)?;
-    let filter = Filter {
-        status,
-        color: color
-            .filter(|c| ["yellow", "red"].contains(c))
-            .map(str::to_string),
-        department: scope.department(department),
-    };
+    let filter = Filter::new(&scope, status, color, department);
     let backend = db.get_database_backend();
     let (page, per_page) = (page.clamp(1, MAX_PAGE), per_page.clamp(1, 200));
     let (union, mut values) = filter.union(true);
@@ -388,13 +398,7 @@ pub async fn card_table(
     department: Option<&str>,
 ) -> ServiceResult<Table> {
     let scope = Scope::of(account)?;
-    let filter = Filter {
-        status,
-        color: color
-            .filter(|c| ["yellow", "red"].contains(c))
-            .map(str::to_string),
-        department: scope.department(department),
-    };
+    let filter = Filter::new(&scope, status, color, department);
     let backend = db.get_database_backend();
     let (union, mut values) = filter.union(true);
     values.push((EXPORT_ROWS as i64 + 1).into());

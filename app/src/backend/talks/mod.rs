@@ -205,7 +205,7 @@ fn first_check(cal: &WorkCalendar, due: NaiveDate) -> NaiveDate {
 
 /// An audit entry for a staff member's doing on a conversation, with the address it came from.
 async fn audit_staff(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     caller: &Caller,
     action: &str,
     row: &conv::Model,

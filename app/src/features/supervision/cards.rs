@@ -1,7 +1,7 @@
 //! 预警纠错: the card list with its life cycle. A supervisor (`/supervision/cards`) closes or
 //! escalates; the department (`/staff/oversight`) explains. Forms are plain posts.
 
-use super::{failed, loading, use_flash, DepartmentFilter, Flash, SupervisionTabs};
+use super::{failed, loading, use_flash, DepartmentFilter, ExportLinks, Flash, SupervisionTabs};
 use crate::api::supervision::get_cards;
 use crate::domain::role::StaffSection;
 use crate::domain::supervision::{CardAction, CardPage, CardRow, CardStatus};
@@ -158,10 +158,7 @@ pub(super) fn CardList(page: CardPage, path: &'static str) -> impl IntoView {
             <nav aria-label="状态"><ul class="queue-tabs">{tabs}</ul></nav>
             <div class="sv-presets" role="group" aria-label="牌色">{colors}</div>
             <DepartmentFilter path=path departments=page.departments.clone() current=dept.clone() keep=keep/>
-            <p class="sv-exports">
-                <a class="button" href=export("xlsx") download>"导出 Excel"</a>
-                <a class="button" href=export("csv") download>"导出 CSV"</a>
-            </p>
+            <ExportLinks xlsx=export("xlsx") csv=export("csv")/>
         </div>
         <ul class="sv-cards">{rows}</ul>
         {empty.then(|| view! { <p class="muted">"没有符合条件的预警。"</p> })}

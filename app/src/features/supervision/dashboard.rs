@@ -3,7 +3,9 @@
 //! links to the cases behind it.
 
 use super::charts::{DepartmentBars, RatingBars, TrendChart};
-use super::{failed, loading, one_decimal, pct, use_period, PeriodPicker, SupervisionTabs};
+use super::{
+    failed, loading, one_decimal, pct, use_period, ExportLinks, PeriodPicker, SupervisionTabs,
+};
 use crate::api::supervision::{get_summary, PeriodAsked};
 use crate::domain::role::StaffSection;
 use crate::domain::supervision::{FigureRow, Grade, Measure, Summary};
@@ -148,10 +150,7 @@ fn Dashboard(summary: Summary, asked: PeriodAsked) -> impl IntoView {
             <section class="sc-card">
                 <header class="sv-table-head">
                     <h2>"部门办件情况"</h2>
-                    <p class="sv-exports">
-                        <a class="button" href=export("xlsx") download>"导出 Excel"</a>
-                        <a class="button" href=export("csv") download>"导出 CSV"</a>
-                    </p>
+                    <ExportLinks xlsx=export("xlsx") csv=export("csv")/>
                 </header>
                 <div class="table-scroll">
                     <table class="queue-table sv-table">

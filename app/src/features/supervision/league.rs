@@ -2,7 +2,7 @@
 //! them (editable by a supervisor), and the export.
 
 use super::dashboard::grade_badge;
-use super::{failed, loading, one_decimal, pct, use_flash, Flash, SupervisionTabs};
+use super::{failed, loading, one_decimal, pct, use_flash, ExportLinks, Flash, SupervisionTabs};
 use crate::api::supervision::get_league;
 use crate::domain::role::StaffSection;
 use crate::domain::supervision::League;
@@ -89,10 +89,7 @@ fn LeagueScreen(league: League, done: Option<String>, error: Option<String>) -> 
             <section class="sc-card">
                 <header class="sv-table-head">
                     <h2>"部门排名"</h2>
-                    <p class="sv-exports">
-                        <a class="button" href=export("xlsx") download>"导出 Excel"</a>
-                        <a class="button" href=export("csv") download>"导出 CSV"</a>
-                    </p>
+                    <ExportLinks xlsx=export("xlsx") csv=export("csv")/>
                 </header>
                 <div class="table-scroll">
                     <table class="queue-table sv-table">

@@ -142,6 +142,17 @@ fn DepartmentFilter(
     })
 }
 
+/// The two export buttons of a table, with the addresses of its xlsx and csv files.
+#[component]
+fn ExportLinks(xlsx: String, csv: String) -> impl IntoView {
+    view! {
+        <p class="sv-exports">
+            <a class="button" href=xlsx download>"导出 Excel"</a>
+            <a class="button" href=csv download>"导出 CSV"</a>
+        </p>
+    }
+}
+
 /// A share as a percentage with one decimal, or a dash.
 fn pct(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".into(), |r| format!("{:.1}%", r * 100.0))

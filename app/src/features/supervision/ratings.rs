@@ -3,7 +3,7 @@
 //! fix (`/staff/oversight`).
 
 use super::{
-    failed, loading, one_decimal, pct, use_flash, use_period, DepartmentFilter, Flash,
+    failed, loading, one_decimal, pct, use_flash, use_period, DepartmentFilter, ExportLinks, Flash,
     PeriodPicker, SupervisionTabs,
 };
 use crate::api::supervision::{get_ratings, PeriodAsked};
@@ -171,10 +171,7 @@ pub(super) fn RatingList(
             <nav aria-label="筛选"><ul class="queue-tabs">{tabs}</ul></nav>
             <DepartmentFilter path=path departments=page.departments.clone() current=dept.clone() keep=keep/>
             <p class="muted">{format!("共 {} 条", page.total)}</p>
-            <p class="sv-exports">
-                <a class="button" href=export("xlsx") download>"导出 Excel"</a>
-                <a class="button" href=export("csv") download>"导出 CSV"</a>
-            </p>
+            <ExportLinks xlsx=export("xlsx") csv=export("csv")/>
         </div>
         <ul class="sv-ratings">{rows}</ul>
         {empty.then(|| view! { <p class="muted">"没有符合条件的评价。"</p> })}
