@@ -11,7 +11,7 @@ run:
 	scripts/setup.sh build
 	cargo leptos build
 	./target/debug/yizhan seed --demo --applications 3000
-	./target/debug/yizhan serve
+	YIZHAN_CARD_READER_URL=$${YIZHAN_CARD_READER_URL:-simulated} ./target/debug/yizhan serve
 
 ## make build: release build; then `target/release/yizhan serve` from the repository root
 build:

@@ -86,8 +86,8 @@ browser() {
   if [ ! -x /usr/bin/chromium ]; then
     apt_install chromium
   fi
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
-    say "installing Playwright (test runner only; it drives Debian's Chromium)"
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
+    say "installing Playwright (test runner only; it drives Debian's Chromium) and axe-core"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix end2end --no-audit --no-fund --loglevel=error
   fi
 }

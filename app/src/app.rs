@@ -171,7 +171,10 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("kiosk") view=KioskLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=kiosk::KioskHome ssr=SsrMode::Async/>
                         <Route path=path!("rate") view=KioskRateLookup ssr=SsrMode::Async/>
-                        <Route path=path!(":tile") view=kiosk::KioskTile ssr=SsrMode::Async/>
+                        <Route path=path!("guide") view=kiosk::KioskGuidePage ssr=SsrMode::Async/>
+                        <Route path=path!("guide/:code") view=kiosk::KioskItemPage ssr=SsrMode::Async/>
+                        <Route path=path!("status") view=kiosk::KioskStatusPage ssr=SsrMode::Async/>
+                        <Route path=path!("print") view=kiosk::KioskPrintPage ssr=SsrMode::Async/>
                         <Route path=path!("rate/:case_no") view=CounterRatePage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </Routes>

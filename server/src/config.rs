@@ -3,7 +3,7 @@
 
 use app::backend::state::Environment;
 use app::domain::password::check_password;
-use app::domain::site::SiteInfo;
+use app::domain::site::{SiteInfo, KIOSK_IDLE_DEFAULT, KIOSK_IDLE_RANGE, SIMULATED_READER_PATH};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -102,6 +102,31 @@ impl Settings {
                 hint: "至少 8 位，并包含大写字母、小写字母、数字、符号中的三类",
             });
         }
+        let kiosk_idle_seconds = match get("YIZHAN_KIOSK_IDLE_SECONDS") {
+            None => KIOSK_IDLE_DEFAULT,
+            Some(text) => text
+                .trim()
+                .parse()
+                .ok()
+                .filter(|s| KIOSK_IDLE_RANGE.contains(s))
+                .ok_or(SettingsError {
+                    var: "YIZHAN_KIOSK_IDLE_SECONDS",
+                    value: text,
+                    hint: "应为 20 到 900 之间的秒数，默认 90",
+                })?,
+        };
+        let card_reader_url = match get("YIZHAN_CARD_READER_URL") {
+            None => None,
+            Some(v) if v == "simulated" => Some(SIMULATED_READER_PATH.to_string()),
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => Some(url),
+            Some(other) => {
+                return Err(SettingsError {
+                    var: "YIZHAN_CARD_READER_URL",
+                    value: other,
+                    hint: "应为读卡服务的地址，例如 http://127.0.0.1:8989/card，或 simulated（模拟读卡器）",
+                })
+            }
+        };
         let defaults = SiteInfo::default();
         let region_name = get("YIZHAN_REGION_NAME").unwrap_or(defaults.region_name);
         let site = SiteInfo {
@@ -115,6 +140,8 @@ impl Settings {
             police_record: get("YIZHAN_POLICE_RECORD").unwrap_or(defaults.police_record),
             site_code: get("YIZHAN_SITE_CODE").unwrap_or(defaults.site_code),
             region_name,
+            kiosk_idle_seconds,
+            card_reader_url,
         };
         let public_url = get("YIZHAN_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {

@@ -4,6 +4,7 @@
 
 use crate::metrics;
 use app::backend::state::AppState;
+use app::domain::site::SIMULATED_READER_PATH;
 use app::i18n::LANG_COOKIE;
 use app::layouts::prefs::CARE_COOKIE;
 use app::{shell, App};
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/prefs/lang/{code}", get(set_language))
         .route("/prefs/care/{mode}", get(set_care_mode))
+        .route(SIMULATED_READER_PATH, get(simulated_card_reader))
         .merge(crate::api_v1::routes())
         .merge(crate::api_cases::routes())
         .merge(crate::apply_posts::routes())
@@ -100,20 +102,45 @@ fn page_context(state: &AppState) {
         leptos::nonce::use_nonce(),
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
     ) {
-        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string())) {
+        let reader = state.site.card_reader_url.as_deref();
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string(), reader)) {
             response.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
     }
 }
 
 /// The page policy: scripts only from this site or carrying this response's nonce; wasm may be
-/// compiled; nothing may frame the portal.
-fn page_csp(nonce: &str) -> String {
+/// compiled; nothing may frame the portal. A kiosk's page may also ask its ID-card reader.
+fn page_csp(nonce: &str, card_reader: Option<&str>) -> String {
+    let reader = card_reader.and_then(origin_of).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{reader}; font-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// ` http://host:port` of an absolute URL, for the policy; `None` for a path on this site.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+    // Only characters a host and port may have: nothing can end the directive early.
+    host.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        .then(|| format!(" {scheme}://{host}"))
+}
+
+/// The demo reader of `YIZHAN_CARD_READER_URL=simulated`: a card always lies on it. Not found on
+/// portals configured with a real reader or none.
+async fn simulated_card_reader(State(state): State<AppState>) -> Response {
+    if state.site.card_reader_url.as_deref() != Some(SIMULATED_READER_PATH) {
+        return (StatusCode::NOT_FOUND, "未启用模拟读卡器").into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        app::domain::id_card::SIMULATED_CARD,
+    )
+        .into_response()
 }
 
 /// Responses that are not pages (JSON, files) get the strictest policy.

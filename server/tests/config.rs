@@ -21,6 +21,27 @@ fn without_settings_the_portal_uses_sqlite_under_data_on_port_3000() {
     assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
     assert_eq!(s.environment, Environment::Development);
     assert_eq!(s.site.portal_name, "示范市一站式网上办事大厅");
+    assert_eq!(s.site.kiosk_idle_seconds, 90);
+    assert_eq!(s.site.card_reader_url, None);
+}
+
+#[test]
+fn the_kiosk_idle_time_and_card_reader_are_configured() {
+    let s = settings(&[
+        ("YIZHAN_KIOSK_IDLE_SECONDS", "120"),
+        ("YIZHAN_CARD_READER_URL", "http://127.0.0.1:8989/card"),
+    ])
+    .unwrap();
+    assert_eq!(s.site.kiosk_idle_seconds, 120);
+    assert_eq!(
+        s.site.card_reader_url.as_deref(),
+        Some("http://127.0.0.1:8989/card")
+    );
+    let s = settings(&[("YIZHAN_CARD_READER_URL", "simulated")]).unwrap();
+    assert_eq!(
+        s.site.card_reader_url.as_deref(),
+        Some("/kiosk/card-reader/simulated")
+    );
 }
 
 #[test]
@@ -37,6 +58,9 @@ fn each_bad_setting_names_its_variable() {
         ("YIZHAN_REGION_CODE", "33010"),
         ("YIZHAN_SMTP_URL", "mail.example"),
         ("YIZHAN_DEMO_PASSWORD", "123456"),
+        ("YIZHAN_KIOSK_IDLE_SECONDS", "5"),
+        ("YIZHAN_KIOSK_IDLE_SECONDS", "ninety"),
+        ("YIZHAN_CARD_READER_URL", "COM3"),
     ];
     for (var, value) in cases {
         let err = settings(&[(var, value)]).unwrap_err();

@@ -130,6 +130,53 @@ async fn the_home_page_is_complete_html_with_a_nonce_policy() {
     db.finish().await;
 }
 
+/// The kiosk's card reader: the simulated one answers only when configured, never with more than
+/// a reader would send; a real reader's origin is the one other place a page may connect to.
+#[tokio::test]
+async fn the_card_reader_is_simulated_only_when_configured_and_allowed_by_the_policy() {
+    let (router, db) = app().await;
+    let (status, ..) = send(&router, get("/kiosk/card-reader/simulated")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, headers, _) = send(&router, get("/kiosk")).await;
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+
+    let options = LeptosOptions::builder().output_name("yizhan").build();
+    let mut state = state_of(&db, options.clone());
+    state.site = Arc::new(SiteInfo {
+        card_reader_url: Some("/kiosk/card-reader/simulated".into()),
+        ..SiteInfo::default()
+    });
+    let simulated = yizhan::http::router(state);
+    let (status, headers, body) = send(&simulated, get("/kiosk/card-reader/simulated")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let card = app::domain::id_card::parse_reader_answer(&body).unwrap();
+    assert_eq!(card.id_number.as_str(), "990102195503082424");
+    // The kiosk page knows where to read the card.
+    let (_, _, page) = send(&simulated, get("/kiosk/status")).await;
+    assert!(
+        page.contains("刷身份证查询"),
+        "the card button is on the page"
+    );
+
+    let mut state = state_of(&db, options);
+    state.site = Arc::new(SiteInfo {
+        card_reader_url: Some("http://127.0.0.1:8989/card".into()),
+        ..SiteInfo::default()
+    });
+    let real = yizhan::http::router(state);
+    let (status, ..) = send(&real, get("/kiosk/card-reader/simulated")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, headers, _) = send(&real, get("/kiosk")).await;
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("connect-src 'self' http://127.0.0.1:8989;"),
+        "{csp}"
+    );
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn pages_are_compressed_for_browsers_that_accept_it() {
     let (router, db) = app().await;

@@ -285,6 +285,36 @@ pub async fn lookup_status(
     }
 }
 
+/// The kiosk's lookup with the ID card on its reader and the query code typed on its keypad:
+/// `None` for a miss, as for `lookup_status`.
+#[server(prefix = "/sf", endpoint = "status_by_card")]
+pub async fn lookup_status_by_card(
+    id_number: String,
+    query_code: String,
+) -> Result<Option<CaseView>, AppError> {
+    use super::context;
+    use crate::domain::identity::IdNumber;
+    let state = context::state()?;
+    let id_number = IdNumber::parse(&id_number)
+        .map_err(|_| AppError::Invalid("身份证号码无法识别，请重新读卡".into()))?;
+    let cal = crate::backend::calendar::load(&state.db).await?;
+    match crate::backend::my_cases::lookup_by_card(
+        &state.db,
+        &cal,
+        &id_number,
+        &query_code,
+        &context::client(),
+        today(),
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(view) => Ok(Some(view)),
+        Err(crate::backend::error::ServiceError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The account's messages, newest first; reading them marks them read.
 #[server(prefix = "/sf", endpoint = "messages")]
 pub async fn get_messages() -> Result<Option<Vec<MessageView>>, AppError> {

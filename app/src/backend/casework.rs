@@ -640,6 +640,7 @@ pub async fn view(
                 name,
                 card: d.card,
                 info: DeadlineInfo {
+                    kind: d.kind.clone(),
                     label: d.kind.clone(),
                     due: d.due_date,
                     status: d.status.clone(),

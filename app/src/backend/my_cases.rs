@@ -5,7 +5,9 @@
 use super::applications::{self, Caller, DeadlineView};
 use super::catalogue::items;
 use super::drafts;
-use super::entities::{application, application_event, application_material, rating, service_item};
+use super::entities::{
+    application, application_event, application_material, rating, service_item, user,
+};
 use super::error::{ServiceError, ServiceResult};
 use super::ratings::NewRating;
 use super::throttle::{self, Client};
@@ -15,12 +17,13 @@ use crate::domain::case_read::{
     TimelineEntry,
 };
 use crate::domain::casework::{EventData, MissingMaterial};
+use crate::domain::identity::IdNumber;
 use crate::domain::time::local_date;
 use crate::domain::workflow::{self, Action, Actor, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -149,14 +152,9 @@ pub async fn lookup(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ServiceResult<CaseView> {
-    let keys = client.keys(
-        "lookup",
-        throttle::LOOKUP_PER_DEVICE,
-        throttle::LOOKUP_PER_ADDRESS,
-    );
+    let (case_no, query_code) = (case_no.trim(), query_code.trim());
+    let keys = lookup_keys(client);
     throttle::check(db, &keys, now).await?;
-    let case_no = case_no.trim();
-    let query_code = query_code.trim();
     let found = if case_no.len() <= 20 && query_code.len() <= 16 {
         applications::find(db, case_no)
             .await?
@@ -164,6 +162,61 @@ pub async fn lookup(
     } else {
         None
     };
+    public_view(db, cal, found, &keys, today, now).await
+}
+
+/// The kiosk's lookup with an ID card on the reader: the query code of one of the card holder's
+/// cases, filed online from their account or at a window in their name. The same throttle as the
+/// lookup by number, and the same answer for every miss.
+pub async fn lookup_by_card(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    id_number: &IdNumber,
+    query_code: &str,
+    client: &Client,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<CaseView> {
+    let query_code = query_code.trim();
+    let keys = lookup_keys(client);
+    throttle::check(db, &keys, now).await?;
+    let found = if query_code.is_empty() || query_code.len() > 16 {
+        None
+    } else {
+        let accounts = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .filter(user::Column::IdNumber.eq(id_number.as_str()));
+        application::Entity::find()
+            .filter(application::Column::QueryCode.eq(query_code))
+            .filter(
+                Condition::any()
+                    .add(application::Column::ApplicantIdNumber.eq(id_number.as_str()))
+                    .add(application::Column::ApplicantUserId.in_subquery(accounts.into_query())),
+            )
+            .order_by_desc(application::Column::Id)
+            .one(db)
+            .await?
+    };
+    public_view(db, cal, found, &keys, today, now).await
+}
+
+fn lookup_keys(client: &Client) -> Vec<(String, throttle::Limit)> {
+    client.keys(
+        "lookup",
+        throttle::LOOKUP_PER_DEVICE,
+        throttle::LOOKUP_PER_ADDRESS,
+    )
+}
+
+async fn public_view(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    found: Option<application::Model>,
+    keys: &[(String, throttle::Limit)],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<CaseView> {
     match found {
         // The public view: no file names (they may name the person), no query code.
         Some(app) => view(db, cal, app, today).await.map(|mut v| {
@@ -171,7 +224,7 @@ pub async fn lookup(
             v
         }),
         None => {
-            throttle::fail(db, &keys, now).await?;
+            throttle::fail(db, keys, now).await?;
             Err(ServiceError::NotFound)
         }
     }
@@ -232,6 +285,7 @@ async fn view(
         .filter_map(|d: DeadlineView| {
             Some(DeadlineInfo {
                 label: deadline_label(&d.kind)?.to_string(),
+                kind: d.kind,
                 due: d.due_date,
                 status: d.status,
                 explanation: d.explanation,

@@ -564,6 +564,61 @@ async fn draft_submit_supplement_resubmit_with_notifications_and_owner_checks() 
     }
 }
 
+/// 刷身份证查询: the card's number finds the holder's case with its query code, and only theirs.
+#[tokio::test]
+async fn a_kiosk_finds_a_case_by_the_id_card_and_the_query_code() {
+    use crate::domain::id_card::{parse_reader_answer, SIMULATED_CARD};
+    use crate::domain::identity::IdNumber;
+    for t in TestDb::both().await {
+        let db = &t.db;
+        let cal = WorkCalendar::official();
+        seeded(db).await;
+        // The simulated card is citizen2's.
+        let card = parse_reader_answer(SIMULATED_CARD).unwrap();
+        let theirs = citizen(db, "citizen2").await;
+        ready_draft(db, &theirs).await;
+        let case = submit(db, &theirs, "card-lookup-0001").await;
+        let other = citizen(db, "citizen1").await;
+        ready_draft(db, &other).await;
+        let others = submit(db, &other, "card-lookup-0002").await;
+        let kiosk = Client {
+            device: Some("k".repeat(32)),
+            address: Some("10.0.0.9".into()),
+        };
+        let found = my_cases::lookup_by_card(
+            db,
+            &cal,
+            &card.id_number,
+            &case.query_code,
+            &kiosk,
+            today(),
+            t0(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.case_no, case.case_no, "{}", t.label);
+        assert!(found.materials.is_empty() && found.query_code.is_none());
+        // Another person's query code with this card, and this code with another card: not found.
+        let r = my_cases::lookup_by_card(
+            db,
+            &cal,
+            &card.id_number,
+            &others.query_code,
+            &kiosk,
+            today(),
+            t0(),
+        )
+        .await;
+        assert!(matches!(r, Err(ServiceError::NotFound)), "{r:?}");
+        let citizen1 = IdNumber::parse("990102198005121236").unwrap();
+        let r =
+            my_cases::lookup_by_card(db, &cal, &citizen1, &case.query_code, &kiosk, today(), t0())
+                .await;
+        assert!(matches!(r, Err(ServiceError::NotFound)), "{r:?}");
+        t.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn the_public_lookup_needs_both_and_tells_nothing_on_a_miss() {
     for t in TestDb::both().await {

@@ -40,6 +40,9 @@ pub struct TimelineEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineInfo {
+    /// The clock's kind (acceptance, legal, promised, delivery): pages name it in their language.
+    #[serde(default)]
+    pub kind: String,
     /// 受理期限, 法定办结期限, 承诺办结期限, 送达期限.
     pub label: String,
     /// `None` while the clock is paused (特别程序).

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod catalogue_read;
 pub mod channel;
 pub mod clock;
+pub mod id_card;
 pub mod identity;
 pub mod password;
 pub mod process;

@@ -23,7 +23,19 @@ pub struct SiteInfo {
     pub police_record: String,
     /// 政府网站标识码.
     pub site_code: String,
+    /// Seconds without a touch before a kiosk counts down and starts over for the next person.
+    pub kiosk_idle_seconds: u32,
+    /// Where a kiosk's browser reads a second-generation ID card (a local reader service), or
+    /// `None` when the kiosks have no reader. See `domain::id_card` for the reader's answer.
+    pub card_reader_url: Option<String>,
 }
+
+/// The kiosk's idle time unless configured (the 90 seconds), and the range allowed.
+pub const KIOSK_IDLE_DEFAULT: u32 = 90;
+pub const KIOSK_IDLE_RANGE: std::ops::RangeInclusive<u32> = 20..=900;
+
+/// `YIZHAN_CARD_READER_URL=simulated` serves this demo reader from the portal itself.
+pub const SIMULATED_READER_PATH: &str = "/kiosk/card-reader/simulated";
 
 impl Default for SiteInfo {
     fn default() -> Self {
@@ -37,6 +49,8 @@ impl Default for SiteInfo {
             icp_record: "示ICP备00000000号".into(),
             police_record: "示公网安备 00000000000000号".into(),
             site_code: "0000000000".into(),
+            kiosk_idle_seconds: KIOSK_IDLE_DEFAULT,
+            card_reader_url: None,
         }
     }
 }

@@ -9,12 +9,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The wording of a login error code carried in the address.
-fn message_for_code(code: &str) -> String {
+fn message_for_code(i18n: I18n, code: &str) -> String {
     match code {
-        "bad_credentials" => AppError::BadCredentials.to_string(),
-        "locked" => "密码错误次数过多，账号已暂时锁定，请 15 分钟后再试".to_string(),
-        _ => "登录未成功，请重试".to_string(),
+        "bad_credentials" => t_string!(i18n, login_bad_credentials),
+        "locked" => t_string!(i18n, login_locked),
+        _ => t_string!(i18n, login_failed),
     }
+    .to_string()
 }
 
 #[component]
@@ -30,12 +31,15 @@ pub fn LoginPage() -> impl IntoView {
             .value()
             .get()
             .and_then(|result| result.err())
-            .map(|e| e.to_string())
+            .map(|e| match e {
+                AppError::BadCredentials => t_string!(i18n, login_bad_credentials).to_string(),
+                other => other.to_string(),
+            })
             .or_else(|| {
                 query
                     .read()
                     .get("error")
-                    .map(|code| message_for_code(&code))
+                    .map(|code| message_for_code(i18n, &code))
             });
         message.map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     };

@@ -3,16 +3,27 @@
 
 use crate::domain::case_read::{CaseView, DeadlineInfo};
 use crate::domain::time::china;
+use crate::features::words::{date_text, deadline_text, state_text, time_text};
 use crate::i18n::*;
 use leptos::prelude::*;
 
+/// A moment for staff pages: 2026-12-01 09:30, Beijing time.
 pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&china())
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
 
-/// A state badge coloured by how the case stands.
+/// A moment for a citizen's page, written as their language writes it (staff pages use
+/// `local_time`).
+pub fn shown_time(
+    at: chrono::DateTime<chrono::Utc>,
+) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || time_text(i18n.get_locale(), at)
+}
+
+/// A state badge coloured by how the case stands, named in the page's language.
 #[component]
 pub fn StateBadge(state: String, name: String) -> impl IntoView {
     let tone = match state.as_str() {
@@ -21,7 +32,8 @@ pub fn StateBadge(state: String, name: String) -> impl IntoView {
         "not_accepted" | "denied" | "withdrawn" => "state-closed",
         _ => "state-running",
     };
-    view! { <span class=format!("state-badge {tone}")>{name}</span> }
+    let i18n = use_i18n();
+    view! { <span class=format!("state-badge {tone}")>{move || state_text(i18n, &state, &name)}</span> }
 }
 
 #[component]
@@ -33,7 +45,7 @@ pub fn CaseDetails(case: CaseView) -> impl IntoView {
             <div><dt>{t!(i18n, cs_item)}</dt><dd>{case.item_name.clone()}</dd></div>
             <div><dt>{t!(i18n, cs_department)}</dt><dd>{case.department.clone()}</dd></div>
             <div><dt>{t!(i18n, cs_state)}</dt><dd><StateBadge state=case.state.clone() name=case.state_name.clone()/></dd></div>
-            <div><dt>{t!(i18n, cs_submitted)}</dt><dd>{local_time(case.submitted_at)}</dd></div>
+            <div><dt>{t!(i18n, cs_submitted)}</dt><dd>{shown_time(case.submitted_at)}</dd></div>
         </dl>
         {(!case.deadlines.is_empty()).then(|| view! {
             <section class="case-section">
@@ -48,7 +60,7 @@ pub fn CaseDetails(case: CaseView) -> impl IntoView {
             <ol class="timeline">
                 {case.timeline.iter().rev().map(|e| view! {
                     <li>
-                        <time>{local_time(e.at)}</time>
+                        <time>{shown_time(e.at)}</time>
                         <p class="timeline-what">{e.what.clone()}<span class="timeline-by">{e.by.clone()}</span></p>
                         {(!e.note.is_empty()).then(|| view! { <p class="timeline-note">{e.note.clone()}</p> })}
                     </li>
@@ -93,14 +105,14 @@ fn Deadline(d: DeadlineInfo) -> impl IntoView {
     let i18n = use_i18n();
     let due = match (d.due, d.status.as_str()) {
         (_, "paused") => None,
-        (Some(date), _) => Some(date.format("%Y-%m-%d").to_string()),
+        (Some(date), _) => Some(date_text(i18n.get_locale(), date)),
         (None, _) => None,
     };
     let stopped = d.status == "stopped";
     view! {
         <li class="deadline" class:deadline-stopped=stopped>
             <p class="deadline-head">
-                <span class="deadline-label">{d.label.clone()}</span>
+                <span class="deadline-label">{deadline_text(i18n, &d.kind, &d.label)}</span>
                 {match due {
                     Some(date) => view! { <span class="deadline-date">{date}</span> }.into_any(),
                     None => view! { <span class="deadline-date">{t!(i18n, cs_paused)}</span> }.into_any(),

@@ -7,35 +7,61 @@
 use crate::api::casework::get_kiosk_rating;
 use crate::domain::case_read::RATING_LEVELS;
 use crate::domain::supervision::KioskTarget;
+use crate::features::kiosk::keys::{press, Key, Keypad, KeypadField};
+use crate::features::words::rating_text;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
 
-/// `/kiosk/rate`: the number and the query code, typed on the kiosk's screen.
+/// `/kiosk/rate`: the number and the query code, typed on the kiosk's keypad (the reference
+/// prefixes of questions, petitions and letters have keys of their own). Without JavaScript the
+/// form asks `/kiosk/rate/find`, which sends the browser on to the rating page.
 #[component]
 pub fn KioskRateLookup() -> impl IntoView {
+    const NUMBER: &str = "rate-number";
+    const CODE: &str = "rate-code";
     let i18n = use_i18n();
     let query = use_query_map();
     let wrong = move || query.read().get("error").is_some();
+    let number = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let active = RwSignal::new(NUMBER);
+    let on_key = Callback::new(move |key: Key| {
+        if active.get_untracked() == NUMBER {
+            press(number, key, 20)
+        } else {
+            press(code, key, 8)
+        }
+    });
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (no, qc) = (number.get_untracked(), code.get_untracked());
+        if !no.is_empty() && !qc.is_empty() {
+            navigate(
+                &format!("/kiosk/rate/{no}?code={qc}"),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    };
     view! {
         <Title text=t_string!(i18n, kiosk_rate).to_string()/>
         <h1 class="kiosk-heading">{t!(i18n, kiosk_rate)}</h1>
         <p class="kiosk-hint">{t!(i18n, rt_lookup_intro)}</p>
-        {move || wrong().then(|| view! { <p class="form-error" role="alert">{t!(i18n, rt_wrong)}</p> })}
-        <form class="rate-lookup" method="get" action="/kiosk/rate/find">
-            <label class="field">
-                <span>{t!(i18n, rt_number)}</span>
-                <input type="text" name="number" required maxlength="20" autocomplete="off"
-                    inputmode="text" autocapitalize="characters"/>
-            </label>
-            <label class="field">
-                <span>{t!(i18n, rt_code)}</span>
-                <input type="text" name="code" required maxlength="16" autocomplete="off" inputmode="numeric"/>
-            </label>
-            <button type="submit" class="kiosk-big-button">{t!(i18n, rt_find)}</button>
+        <form class="kiosk-panel kiosk-lookup" method="get" action="/kiosk/rate/find" on:submit=submit>
+            {move || wrong().then(|| view! { <p class="form-error" role="alert">{t!(i18n, rt_wrong)}</p> })}
+            <KeypadField id=NUMBER name="number" label=t!(i18n, rt_number) value=number max=20 active/>
+            <KeypadField id=CODE name="code" label=t!(i18n, rt_code) value=code max=8 active/>
+            <Keypad on_key extra=&["ZX", "XF", "XX"]/>
+            <div class="kiosk-actions">
+                <button type="submit" class="kiosk-big-button kiosk-primary">{t!(i18n, rt_find)}</button>
+            </div>
         </form>
-        <a class="kiosk-big-button kiosk-back" href="/kiosk">{t!(i18n, back_home)}</a>
     }
     .into_any()
 }
@@ -95,14 +121,20 @@ pub fn CounterRatePage() -> impl IntoView {
                                     {error.map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                                     <form class="rate-form" method="post" action=format!("/kiosk/rate/{no}")>
                                         <input type="hidden" name="code" value=code/>
-                                        <label class="field">
-                                            <span>{t!(i18n, rt_comment)}</span>
-                                            <textarea name="comment" rows="2" maxlength="500"></textarea>
-                                        </label>
+                                        // The counter tablet has the system's keyboard; a kiosk has none.
+                                        {(p.target == KioskTarget::Counter).then(|| view! {
+                                            <label class="field">
+                                                <span>{t!(i18n, rt_comment)}</span>
+                                                <textarea name="comment" rows="2" maxlength="500"></textarea>
+                                            </label>
+                                        })}
                                         <div class="rate-buttons">
-                                            {RATING_LEVELS.iter().map(|(level, name)| view! {
-                                                <button type="submit" name="level" value=level.to_string()
-                                                    class=format!("kiosk-big-button rate-{level}")>{*name}</button>
+                                            {RATING_LEVELS.iter().map(|(level, _)| {
+                                                let level = *level;
+                                                view! {
+                                                    <button type="submit" name="level" value=level.to_string()
+                                                        class=format!("kiosk-big-button rate-{level}")>{move || rating_text(i18n, level)}</button>
+                                                }
                                             }).collect_view()}
                                         </div>
                                     </form>

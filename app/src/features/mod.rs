@@ -27,3 +27,4 @@ pub mod talk_public;
 pub mod talk_view;
 pub mod talk_write;
 pub mod verify;
+pub mod words;

@@ -1,11 +1,12 @@
 //! 我的办事: the signed-in applicant's cases and drafts (`/my`), one case with what to do now
 //! (`/my/{case_no}`), and the message centre (`/messages`). Visitors are sent to log in first.
 
-use super::case_view::{local_time, CaseDetails, StateBadge};
+use super::case_view::{shown_time, CaseDetails, StateBadge};
 use crate::api::citizen::{
     get_messages, get_my_case, get_my_space, LogoutEverywhere, Rate, Withdraw,
 };
 use crate::domain::case_read::{CaseView, NextStep, RATING_LEVELS};
+use crate::features::words::rating_text;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,7 +54,7 @@ pub fn MyPage() -> impl IntoView {
                                                             <span class="case-card-name">{c.item_name.clone()}</span>
                                                             <span class="case-card-meta">
                                                                 <span class="mono">{c.case_no.clone()}</span>
-                                                                " · "{local_time(c.submitted_at)}
+                                                                " · "{shown_time(c.submitted_at)}
                                                             </span>
                                                         </a>
                                                         <StateBadge state=c.state.clone() name=c.state_name.clone()/>
@@ -74,7 +75,7 @@ pub fn MyPage() -> impl IntoView {
                                                         <span class="case-card-name">{t.subject.clone()}</span>
                                                         <span class="case-card-meta">
                                                             {t.channel.name_zh()}" · "<span class="mono">{t.ref_no.clone()}</span>
-                                                            " · "{local_time(t.created_at)}
+                                                            " · "{shown_time(t.created_at)}
                                                         </span>
                                                     </a>
                                                     <span class="tag">{t.state.name_zh()}</span>
@@ -91,7 +92,7 @@ pub fn MyPage() -> impl IntoView {
                                                 <li class="case-card">
                                                     <a href=format!("/apply/{}", d.item_code)>
                                                         <span class="case-card-name">{d.item_name.clone()}</span>
-                                                        <span class="case-card-meta">{t!(i18n, my_draft_saved)}" "{local_time(d.saved_at)}</span>
+                                                        <span class="case-card-meta">{t!(i18n, my_draft_saved)}" "{shown_time(d.saved_at)}</span>
                                                     </a>
                                                     <span class="tag">{t!(i18n, my_continue)}</span>
                                                 </li>
@@ -276,8 +277,11 @@ fn NextStepBox(case: CaseView, rate: ServerAction<Rate>) -> impl IntoView {
                     <input type="hidden" name="case_no" value=case.case_no.clone()/>
                     <fieldset class="rating-levels">
                         <legend>{t!(i18n, my_rate_question)}</legend>
-                        {RATING_LEVELS.iter().map(|(level, name)| view! {
-                            <label class="check"><input type="radio" name="level" value=level.to_string() required/>{*name}</label>
+                        {RATING_LEVELS.iter().map(|(level, _)| {
+                            let level = *level;
+                            view! {
+                                <label class="check"><input type="radio" name="level" value=level.to_string() required/>{move || rating_text(i18n, level)}</label>
+                            }
                         }).collect_view()}
                     </fieldset>
                     <label class="field">
@@ -296,10 +300,7 @@ fn NextStepBox(case: CaseView, rate: ServerAction<Rate>) -> impl IntoView {
         NextStep::Done => view! {
             <section class="next-step">
                 <p>{t!(i18n, my_next_done)}</p>
-                {case.rating.map(|level| {
-                    let name = RATING_LEVELS.iter().find(|(l, _)| *l == level).map(|(_, n)| *n).unwrap_or("");
-                    view! { <p>{t!(i18n, my_rated)}" "{name}</p> }
-                })}
+                {case.rating.map(|level| view! { <p>{t!(i18n, my_rated)}" "{move || rating_text(i18n, level)}</p> })}
             </section>
         }
         .into_any(),
@@ -333,7 +334,7 @@ pub fn MessagesPage() -> impl IntoView {
                                     <li class="message" class:unread=m.unread>
                                         <p class="message-head">
                                             <strong>{m.title.clone()}</strong>
-                                            <time>{local_time(m.at)}</time>
+                                            <time>{shown_time(m.at)}</time>
                                         </p>
                                         <p>{m.body.clone()}</p>
                                         {m.case_no.clone().map(|c| view! { <a href=format!("/my/{c}")>{t!(i18n, my_view_case)}</a> })}

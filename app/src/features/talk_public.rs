@@ -5,6 +5,7 @@
 use crate::api::error::AppError;
 use crate::api::talks::get_public;
 use crate::domain::talk::{PublicPage, PublicTalk, TalkChannel};
+use crate::features::words::date_text;
 use crate::i18n::*;
 use crate::layouts::prefs::encode_component;
 use leptos::prelude::*;
@@ -101,7 +102,7 @@ pub fn PublicList(
                                         {page.rows.into_iter().map(|t| view! { <QaCard talk=t/> }).collect_view()}
                                     </ol>
                                     {(!on_guide && pages > 1).then(|| view! {
-                                        <nav class="pager" aria-label="翻页">
+                                        <nav class="pager" aria-label=move || t_string!(i18n, pager_label)>
                                             {prev.map(|h| view! { <a class="button" href=h>{t!(i18n, tk_prev)}</a> })}
                                             <span class="muted">{format!("{} / {pages}", page.page)}</span>
                                             {next.map(|h| view! { <a class="button" href=h>{t!(i18n, tk_next)}</a> })}
@@ -129,19 +130,19 @@ fn QaCard(talk: PublicTalk) -> impl IntoView {
             <p class="qa-meta muted">
                 {about.map(|a| view! { <span class="tag">{a}</span>" " })}
                 <span class="mono">{talk.ref_no.clone()}</span>
-                " · "{talk.asked_on.format("%Y-%m-%d").to_string()}
+                " · "{move || date_text(i18n.get_locale(), talk.asked_on)}
             </p>
             <div class="qa-body">
-                <span class="qa-mark qa-q" aria-hidden="true">"问"</span>
+                <span class="qa-mark qa-q" aria-hidden="true">{t!(i18n, qa_q)}</span>
                 <p class="pre">{talk.body.clone()}</p>
             </div>
             <div class="qa-reply">
-                <span class="qa-mark qa-a" aria-hidden="true">"答"</span>
+                <span class="qa-mark qa-a" aria-hidden="true">{t!(i18n, qa_a)}</span>
                 <div>
                     <p class="pre">{talk.reply.clone()}</p>
                     <p class="qa-meta muted">
                         {talk.department.clone()}
-                        {talk.answered_on.map(|d| view! { " · "{t!(i18n, tk_answered_on)}" "{d.format("%Y-%m-%d").to_string()} })}
+                        {talk.answered_on.map(|d| view! { " · "{t!(i18n, tk_answered_on)}" "{move || date_text(i18n.get_locale(), d)} })}
                     </p>
                 </div>
             </div>

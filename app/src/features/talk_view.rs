@@ -3,11 +3,12 @@
 //! deadline, the history by department (no staff names), and what the writer may do now: agree to
 //! publication or take it back, ask for 复查 / 复核 within 30 days, rate the answer.
 
-use super::case_view::local_time;
+use super::case_view::shown_time;
 use crate::api::error::AppError;
 use crate::api::talks::get_talk;
 use crate::domain::case_read::RATING_LEVELS;
 use crate::domain::talk::{TalkAction, TalkChannel, TalkEventView, TalkView};
+use crate::features::words::{date_text, rating_text};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -126,7 +127,7 @@ fn TalkScreen(talk: TalkView, flags: Flags) -> impl IntoView {
                             {t.item.clone().map(|i| view! { <dt>{t!(i18n, tk_item)}</dt><dd>{i}</dd> })}
                             {t.mailbox.clone().map(|m| view! { <dt>{t!(i18n, tk_mailbox)}</dt><dd>{m}</dd> })}
                             {t.category.clone().map(|c| view! { <dt>{t!(i18n, tk_category)}</dt><dd>{c}</dd> })}
-                            <dt>{t!(i18n, tk_sent_at)}</dt><dd>{local_time(t.created_at)}</dd>
+                            <dt>{t!(i18n, tk_sent_at)}</dt><dd>{shown_time(t.created_at)}</dd>
                         </dl>
                         <p class="pre talk-body">{t.body.clone()}</p>
                         {(!t.attachments.is_empty()).then(|| view! {
@@ -142,14 +143,14 @@ fn TalkScreen(talk: TalkView, flags: Flags) -> impl IntoView {
                         {match t.reply.clone() {
                             Some(reply) => view! {
                                 <p class="pre">{reply}</p>
-                                {t.answered_on.map(|d| view! { <p class="muted">{t!(i18n, tk_answered_on)}" "{d.format("%Y-%m-%d").to_string()}</p> })}
+                                {t.answered_on.map(|d| view! { <p class="muted">{t!(i18n, tk_answered_on)}" "{move || date_text(i18n.get_locale(), d)}</p> })}
                                 {t.has_opinion_pdf.then(|| view! {
                                     <a class="button" href=format!("/talk/{}/opinion.pdf{}", t.ref_no, code_param(&code)) target="_blank" rel="noopener">{t!(i18n, tk_opinion_pdf)}</a>
                                 })}
                             }.into_any(),
                             None => view! {
                                 <p class="muted">{t!(i18n, tk_no_answer_yet)}</p>
-                                {t.due.map(|d| view! { <p>{t!(i18n, tk_due)}" "<strong>{d.format("%Y-%m-%d").to_string()}</strong>{t.clock.clone().map(|c| format!("（{c}）"))}</p> })}
+                                {t.due.map(|d| view! { <p>{t!(i18n, tk_due)}" "<strong>{move || date_text(i18n.get_locale(), d)}</strong>{t.clock.clone().map(|c| format!("（{c}）"))}</p> })}
                             }.into_any(),
                         }}
                     </section>
@@ -158,7 +159,7 @@ fn TalkScreen(talk: TalkView, flags: Flags) -> impl IntoView {
                         view! {
                             <section class="sc-card">
                                 <h2>{if review { t!(i18n, tk_request_review).into_any() } else { t!(i18n, tk_request_rereview).into_any() }}</h2>
-                                {t.review_until.map(|d| view! { <p class="hint">{move || t_string!(i18n, tk_review_until).replace("{date}", &d.format("%Y-%m-%d").to_string())}</p> })}
+                                {t.review_until.map(|d| view! { <p class="hint">{move || t_string!(i18n, tk_review_until).replace("{date}", &date_text(i18n.get_locale(), d))}</p> })}
                                 <form method="post" action=action_path.clone() class="action-form">
                                     {hidden()}
                                     <input type="hidden" name="action" value=action.code()/>
@@ -177,8 +178,11 @@ fn TalkScreen(talk: TalkView, flags: Flags) -> impl IntoView {
                                 <input type="hidden" name="action" value="rate"/>
                                 <fieldset class="choice-row">
                                     <legend class="sr-only">{t!(i18n, tk_rate)}</legend>
-                                    {RATING_LEVELS.iter().map(|(level, name)| view! {
-                                        <label class="check"><input type="radio" name="level" value=level.to_string() required=true/>{*name}</label>
+                                    {RATING_LEVELS.iter().map(|(level, _)| {
+                                        let level = *level;
+                                        view! {
+                                            <label class="check"><input type="radio" name="level" value=level.to_string() required=true/>{move || rating_text(i18n, level)}</label>
+                                        }
                                     }).collect_view()}
                                 </fieldset>
                                 <label class="field"><span>{t!(i18n, tk_rate_comment)}</span>
@@ -224,7 +228,7 @@ pub(crate) fn TalkHistory(events: Vec<TalkEventView>) -> impl IntoView {
             {events.into_iter().map(|e| view! {
                 <li>
                     <p class="history-head">
-                        <time class="muted">{local_time(e.at)}</time>
+                        <time class="muted">{shown_time(e.at)}</time>
                         <strong>{e.action}</strong>
                         {(!e.actor.is_empty()).then(|| view! { <span>{e.actor}</span> })}
                         {e.department.map(|d| view! { <span class="muted">{d}</span> })}

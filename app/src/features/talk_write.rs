@@ -4,7 +4,7 @@
 //! refused send comes back with everything typed and each problem at its field.
 
 use super::apply::Field;
-use super::case_view::local_time;
+use super::case_view::shown_time;
 use super::talk_public::{public_resource, PublicList};
 use crate::api::talks::{get_write_page, WritePage};
 use crate::domain::application_form::{FieldDef, FieldKind};
@@ -225,7 +225,7 @@ fn MyTalks(rows: Vec<TalkRow>) -> impl IntoView {
                     <li>
                         <a href=format!("/talk/{}", r.ref_no)>{r.subject.clone()}</a>
                         <span class="muted">
-                            <span class="mono">{r.ref_no.clone()}</span>" · "{local_time(r.created_at)}
+                            <span class="mono">{r.ref_no.clone()}</span>" · "{shown_time(r.created_at)}
                         </span>
                         <span class="talk-state">{r.state.name_zh()}</span>
                     </li>

@@ -4,6 +4,7 @@
 
 use crate::api::casework::get_verification;
 use crate::domain::casework::{CertificateContent, Verification};
+use crate::features::words::date_text;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -72,7 +73,7 @@ pub fn VerifyPage() -> impl IntoView {
                                 <h2>"⚠ "{t!(i18n, vf_revoked)}</h2>
                                 <p>{t!(i18n, vf_revoked_text)}</p>
                                 <dl class="kv">
-                                    <dt>{t!(i18n, vf_revoked_at)}</dt><dd>{super::case_view::local_time(at)}</dd>
+                                    <dt>{t!(i18n, vf_revoked_at)}</dt><dd>{super::case_view::shown_time(at)}</dd>
                                     <dt>{t!(i18n, vf_revoked_reason)}</dt><dd>{reason}</dd>
                                 </dl>
                                 <Facts c=content/>
@@ -104,7 +105,7 @@ fn Facts(c: CertificateContent) -> impl IntoView {
             <dt>{t!(i18n, vf_holder_id)}</dt><dd class="mono">{c.holder_id.clone()}</dd>
             <dt>{t!(i18n, vf_item)}</dt><dd>{c.item_name.clone()}</dd>
             <dt>{t!(i18n, vf_department)}</dt><dd>{c.department.clone()}</dd>
-            <dt>{t!(i18n, vf_issued)}</dt><dd>{c.issued_on.format("%Y-%m-%d").to_string()}</dd>
+            <dt>{t!(i18n, vf_issued)}</dt><dd>{move || date_text(i18n.get_locale(), c.issued_on)}</dd>
         </dl>
     }
 }

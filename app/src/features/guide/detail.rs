@@ -194,7 +194,7 @@ fn GuideView(
 
 /// The facts that decide whether and how to go, as a grid at the top.
 #[component]
-fn KeyFacts(guide: Guide) -> impl IntoView {
+pub fn KeyFacts(guide: Guide) -> impl IntoView {
     let i18n = use_i18n();
     let g = guide;
     let legal = g.legal_limit;

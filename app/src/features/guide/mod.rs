@@ -5,5 +5,5 @@ mod detail;
 pub mod labels;
 mod list;
 
-pub use detail::GuideDetailPage;
+pub use detail::{GuideDetailPage, KeyFacts};
 pub use list::GuideListPage;

@@ -1,0 +1,91 @@
+//! Words and dates shown to citizens in their language: case states, 好差评 levels, the names of
+//! deadlines, and dates (2026年12月1日, 1 Dec 2026). The server sends codes and Chinese names;
+//! the page picks the words.
+
+use crate::i18n::*;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+/// A case state's name, by its code; the server's Chinese name for a state this build doesn't know.
+pub fn state_text(i18n: I18n, code: &str, fallback: &str) -> String {
+    match code {
+        "draft" => t_string!(i18n, state_draft),
+        "submitted" => t_string!(i18n, state_submitted),
+        "awaiting_supplement" => t_string!(i18n, state_awaiting_supplement),
+        "not_accepted" => t_string!(i18n, state_not_accepted),
+        "under_review" => t_string!(i18n, state_under_review),
+        "suspended" => t_string!(i18n, state_suspended),
+        "granted" => t_string!(i18n, state_granted),
+        "denied" => t_string!(i18n, state_denied),
+        "concluded" => t_string!(i18n, state_concluded),
+        "delivered" => t_string!(i18n, state_delivered),
+        "withdrawn" => t_string!(i18n, state_withdrawn),
+        _ => fallback,
+    }
+    .to_string()
+}
+
+/// A 好差评 level's name (5 = 非常满意 … 1 = 非常不满意).
+pub fn rating_text(i18n: I18n, level: i32) -> &'static str {
+    match level {
+        5 => t_string!(i18n, rating_5),
+        4 => t_string!(i18n, rating_4),
+        3 => t_string!(i18n, rating_3),
+        2 => t_string!(i18n, rating_2),
+        _ => t_string!(i18n, rating_1),
+    }
+}
+
+/// A public deadline's name by its clock kind; the server's label for another.
+pub fn deadline_text(i18n: I18n, kind: &str, fallback: &str) -> String {
+    match kind {
+        "acceptance" => t_string!(i18n, dl_acceptance),
+        "legal" => t_string!(i18n, dl_legal),
+        "promised" => t_string!(i18n, dl_promised),
+        "delivery" => t_string!(i18n, dl_delivery),
+        _ => fallback,
+    }
+    .to_string()
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A date as the language writes it.
+pub fn date_text(locale: Locale, date: NaiveDate) -> String {
+    match locale {
+        Locale::en => format!(
+            "{} {} {}",
+            date.day(),
+            MONTHS_EN[date.month0() as usize],
+            date.year()
+        ),
+        _ => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+    }
+}
+
+/// A moment in Beijing time, as the language writes it.
+pub fn time_text(locale: Locale, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&crate::domain::time::china());
+    format!(
+        "{} {}",
+        date_text(locale, local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dates_follow_the_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(date_text(Locale::zh_CN, d), "2026年12月1日");
+        assert_eq!(date_text(Locale::zh_TW, d), "2026年12月1日");
+        assert_eq!(date_text(Locale::en, d), "1 Dec 2026");
+        let at = Utc.with_ymd_and_hms(2026, 11, 30, 16, 5, 0).unwrap();
+        assert_eq!(time_text(Locale::en, at), "1 Dec 2026 00:05");
+    }
+}
