@@ -6,7 +6,7 @@ use crate::api::citizen::{
     get_messages, get_my_case, get_my_space, LogoutEverywhere, Rate, Withdraw,
 };
 use crate::domain::case_read::{CaseView, NextStep, RATING_LEVELS};
-use crate::features::words::rating_text;
+use crate::features::words::{rating_text, talk_channel_text, talk_state_text};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -69,17 +69,20 @@ pub fn MyPage() -> impl IntoView {
                                     <section class="case-section">
                                         <h2>{t!(i18n, my_talks)}</h2>
                                         <ul class="case-list">
-                                            {s.talks.into_iter().map(|t| view! {
+                                            {s.talks.into_iter().map(|t| {
+                                                let (channel, state) = (t.channel, t.state);
+                                                view! {
                                                 <li class="case-card">
                                                     <a href=format!("/talk/{}", t.ref_no)>
                                                         <span class="case-card-name">{t.subject.clone()}</span>
                                                         <span class="case-card-meta">
-                                                            {t.channel.name_zh()}" · "<span class="mono">{t.ref_no.clone()}</span>
+                                                            {move || talk_channel_text(i18n, channel).0}" · "<span class="mono">{t.ref_no.clone()}</span>
                                                             " · "{shown_time(t.created_at)}
                                                         </span>
                                                     </a>
-                                                    <span class="tag">{t.state.name_zh()}</span>
+                                                    <span class="tag">{move || talk_state_text(i18n, state)}</span>
                                                 </li>
+                                                }
                                             }).collect_view()}
                                         </ul>
                                     </section>

@@ -8,7 +8,7 @@ use crate::api::error::AppError;
 use crate::api::talks::get_talk;
 use crate::domain::case_read::RATING_LEVELS;
 use crate::domain::talk::{TalkAction, TalkChannel, TalkEventView, TalkView};
-use crate::features::words::{date_text, rating_text};
+use crate::features::words::{date_text, rating_text, talk_channel_text, talk_state_text};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,18 +93,19 @@ fn TalkScreen(talk: TalkView, flags: Flags) -> impl IntoView {
     };
     let files_suffix = code_param(&code);
     let sent_code = code.clone();
+    let (channel, state) = (t.channel, t.state);
     view! {
         <div class="page-banner">
             <div class="wrap">
                 <nav class="breadcrumb" aria-label="breadcrumb">
                     <a href="/">{t!(i18n, nav_home)}</a>
                     <span aria-hidden="true">" › "</span>
-                    <span>{t.channel.name_zh()}</span>
+                    <span>{move || talk_channel_text(i18n, channel).0}</span>
                 </nav>
                 <h1>{t.subject.clone()}</h1>
                 <p class="banner-text">
-                    <span class="mono">{t.ref_no.clone()}</span>" · "{t.channel.noun_zh()}" · "
-                    <span class="talk-state">{t.state.name_zh()}</span>
+                    <span class="mono">{t.ref_no.clone()}</span>" · "{move || talk_channel_text(i18n, channel).1}" · "
+                    <span class="talk-state">{move || talk_state_text(i18n, state)}</span>
                 </p>
             </div>
         </div>

@@ -265,8 +265,8 @@ fn WriteForm(
             view! {
                 <div class="apply-field" class:has-problem=has_p>
                     <label for="f-item_code" class="field-label">{t!(i18n, tk_item)}</label>
-                    {p.map(|p| view! { <p class="field-problem">{p}</p> })}
-                    <select id="f-item_code" name="f.item_code">
+                    {p.map(|p| view! { <p class="field-problem" id="e-item_code">{p}</p> })}
+                    <select id="f-item_code" aria-invalid=has_p.then_some("true") aria-describedby=has_p.then_some("e-item_code") name="f.item_code">
                         <option value="">{t!(i18n, tk_item_general)}</option>
                         {item.map(|(code, name)| {
                             let selected = code == chosen_item;
@@ -285,8 +285,8 @@ fn WriteForm(
             view! {
                 <div class="apply-field" class:has-problem=has_p>
                     <label for="f-category" class="field-label">{t!(i18n, tk_category)}<span class="required-mark" aria-hidden="true">" *"</span></label>
-                    {p.map(|p| view! { <p class="field-problem">{p}</p> })}
-                    <select id="f-category" name="f.category" required=true>
+                    {p.map(|p| view! { <p class="field-problem" id="e-category">{p}</p> })}
+                    <select id="f-category" aria-invalid=has_p.then_some("true") aria-describedby=has_p.then_some("e-category") name="f.category" required=true>
                         <option value="">{t!(i18n, ap_choose)}</option>
                         {PETITION_CATEGORIES.iter().map(|(code, name)| view! {
                             <option value=*code selected=*code == chosen>{*name}</option>
@@ -300,9 +300,9 @@ fn WriteForm(
             let p = problem("mailbox_code");
             let has_p = p.is_some();
             view! {
-                <fieldset class="apply-field mailbox-choice" class:has-problem=has_p>
+                <fieldset class="apply-field mailbox-choice" class:has-problem=has_p aria-describedby=has_p.then_some("e-mailbox_code")>
                     <legend class="field-label">{t!(i18n, tk_mailbox)}<span class="required-mark" aria-hidden="true">" *"</span></legend>
-                    {p.map(|p| view! { <p class="field-problem">{p}</p> })}
+                    {p.map(|p| view! { <p class="field-problem" id="e-mailbox_code">{p}</p> })}
                     {mailboxes.into_iter().map(|m| {
                         let checked = m.code == chosen_mailbox;
                         view! {

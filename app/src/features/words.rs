@@ -2,6 +2,7 @@
 //! deadlines, and dates (2026年12月1日, 1 Dec 2026). The server sends codes and Chinese names;
 //! the page picks the words.
 
+use crate::domain::talk::{TalkChannel, TalkState};
 use crate::i18n::*;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
@@ -22,6 +23,36 @@ pub fn state_text(i18n: I18n, code: &str, fallback: &str) -> String {
         _ => fallback,
     }
     .to_string()
+}
+
+/// A question's, petition's or letter's state, for its writer.
+pub fn talk_state_text(i18n: I18n, state: TalkState) -> &'static str {
+    match state {
+        TalkState::Waiting => t_string!(i18n, ts_waiting),
+        TalkState::Registered => t_string!(i18n, ts_registered),
+        TalkState::NotAccepted => t_string!(i18n, ts_not_accepted),
+        TalkState::Handling => t_string!(i18n, ts_handling),
+        TalkState::Replied => t_string!(i18n, ts_replied),
+        TalkState::ReviewRequested => t_string!(i18n, ts_review_requested),
+        TalkState::Reviewed => t_string!(i18n, ts_reviewed),
+        TalkState::ReReviewRequested => t_string!(i18n, ts_rereview_requested),
+        TalkState::ReReviewed => t_string!(i18n, ts_rereviewed),
+        TalkState::Assigned => t_string!(i18n, ts_assigned),
+        TalkState::Checking => t_string!(i18n, ts_checking),
+        TalkState::Answered => t_string!(i18n, ts_answered),
+    }
+}
+
+/// The channel's name (网上咨询 …) and what one of its things is called (咨询, 信访事项, 来信).
+pub fn talk_channel_text(i18n: I18n, channel: TalkChannel) -> (&'static str, &'static str) {
+    match channel {
+        TalkChannel::Consultation => (
+            t_string!(i18n, ch_consult),
+            t_string!(i18n, tc_consultation),
+        ),
+        TalkChannel::Petition => (t_string!(i18n, ch_petition), t_string!(i18n, tc_petition)),
+        TalkChannel::Letter => (t_string!(i18n, ch_mailbox), t_string!(i18n, tc_letter)),
+    }
 }
 
 /// A 好差评 level's name (5 = 非常满意 … 1 = 非常不满意).

@@ -55,14 +55,16 @@ pub fn KioskLayout() -> impl IntoView {
             </footer>
         </div>
         {move || countdown.get().map(|left| view! {
+            // A touch anywhere on it cancels the countdown (the click, not the touch's start,
+            // takes it away, so nothing beneath receives the touch).
             <div class="kiosk-countdown" role="alertdialog" aria-modal="true"
-                aria-labelledby="kiosk-countdown-title" aria-describedby="kiosk-countdown-text">
+                aria-labelledby="kiosk-countdown-title" aria-describedby="kiosk-countdown-text"
+                on:click=move |_| countdown.set(None)>
                 <div class="kiosk-countdown-box">
                     <h2 id="kiosk-countdown-title">{t!(i18n, kk_idle_title)}</h2>
                     <p class="kiosk-countdown-number" aria-live="assertive">{left}</p>
                     <p id="kiosk-countdown-text">{t!(i18n, kk_idle_text)}</p>
-                    // Any touch cancels the countdown; the button says so.
-                    <button type="button" class="kiosk-big-button kiosk-primary" on:click=move |_| countdown.set(None)>
+                    <button type="button" class="kiosk-big-button kiosk-primary">
                         {t!(i18n, kk_idle_continue)}
                     </button>
                 </div>

@@ -89,18 +89,15 @@ pub fn restart_kiosk() {
 }
 
 /// Counts seconds without a touch, a key or a wheel; `tick` gets the count each second, and any
-/// activity sets it back to 0 (and calls `tick(0)`).
-pub fn watch_activity(tick: impl Fn(u32) + Clone + 'static) {
+/// activity sets it back to 0. (Not a call to `tick` at once: a countdown taken away under a
+/// finger would pass the touch's click on to whatever lay beneath it.)
+pub fn watch_activity(tick: impl Fn(u32) + 'static) {
     use std::cell::Cell;
     use std::rc::Rc;
     let idle = Rc::new(Cell::new(0u32));
     for kind in ["pointerdown", "touchstart", "keydown", "wheel"] {
         let idle = idle.clone();
-        let tick = tick.clone();
-        let on_activity = Closure::<dyn FnMut()>::new(move || {
-            idle.set(0);
-            tick(0);
-        });
+        let on_activity = Closure::<dyn FnMut()>::new(move || idle.set(0));
         let _ = window().add_event_listener_with_callback_and_bool(
             kind,
             on_activity.as_ref().unchecked_ref(),

@@ -88,12 +88,12 @@ pub fn KioskGuidePage() -> impl IntoView {
                                         }).collect_view()}
                                     </ul>
                                     <div class="kiosk-pager">
-                                        <button type="button" class="kiosk-key kiosk-key-wide" disabled=move || page.get() <= 1
+                                        <button type="button" class="kiosk-key kiosk-key-wide" disabled=move || { page.get() <= 1 }
                                             on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>
                                             {t!(i18n, kk_prev)}
                                         </button>
                                         <span>{move || format!("{} / {}", page.get(), pages.max(1))}</span>
-                                        <button type="button" class="kiosk-key kiosk-key-wide" disabled=move || page.get() >= pages
+                                        <button type="button" class="kiosk-key kiosk-key-wide" disabled=move || { page.get() >= pages }
                                             on:click=move |_| page.update(|p| *p += 1)>
                                             {t!(i18n, kk_next)}
                                         </button>

@@ -89,7 +89,7 @@ pub fn PrintButton() -> impl IntoView {
             #[cfg(feature = "hydrate")]
             browser::print_page();
         }>
-            <span aria-hidden="true">"🖨 "</span>{t!(i18n, kk_print)}
+            {t!(i18n, kk_print)}
         </button>
     }
     .into_any()
@@ -121,7 +121,6 @@ pub fn ReadAloud() -> impl IntoView {
     view! {
         <Show when=move || available.get()>
             <button type="button" class="kiosk-home-button kiosk-read" aria-pressed=move || speaking.get().to_string() on:click=toggle>
-                <span aria-hidden="true">"🔊 "</span>
                 {move || if speaking.get() { t_string!(i18n, kk_read_stop) } else { t_string!(i18n, kk_read) }}
             </button>
         </Show>
