@@ -105,6 +105,14 @@ test('a kiosk journey by touch alone: guide by pinyin initials, lookup by keypad
   await expect(page.locator('.kiosk-sheet')).toContainText('待受理');
   await expectFingerSized(page, 'status result');
   await page.screenshot({ path: `${SCREENS}/kiosk-status-result-portrait.png`, fullPage: true });
+  // The printed status sheet: the sheet alone, black on white, without the kiosk's buttons.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.kiosk-sheet')).toBeVisible();
+  for (const chrome of ['.kiosk-top', '.kiosk-actions', '.kiosk-bottom']) {
+    await expect(page.locator(chrome)).toBeHidden();
+  }
+  await page.screenshot({ path: `${SCREENS}/kiosk-status-print.png`, fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
   // Neither the ID number nor the code went into the address.
   expect(page.url()).not.toContain(CARD_ID);
   expect(page.url()).not.toContain(code);

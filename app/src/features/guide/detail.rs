@@ -10,6 +10,7 @@ use crate::domain::talk::{PublicPage, TalkChannel};
 use crate::domain::time::china;
 use crate::features::not_found::NotFound;
 use crate::features::talk_public::{item_resource, PublicList};
+use crate::features::words::date_text;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -90,11 +91,7 @@ fn GuideView(
     let i18n = use_i18n();
     let g = detail.guide.clone();
     let code = g.code.clone();
-    let updated = detail
-        .updated_at
-        .with_timezone(&china())
-        .format("%Y-%m-%d")
-        .to_string();
+    let updated = detail.updated_at.with_timezone(&china()).date_naive();
     let version = detail.version;
     let pdf = format!("/api/v1/items/{}/guide.pdf", code);
     let apply = g.online.then(|| format!("/apply/{code}"));
@@ -122,7 +119,7 @@ fn GuideView(
                     <span>{move || labels::item_type(i18n, g.item_type)}</span>
                     <span>{detail.department.name.clone()}</span>
                     <span class="guide-version">
-                        {move || t_string!(i18n, guide_version).replace("{v}", &version.to_string()).replace("{date}", &updated)}
+                        {move || t_string!(i18n, guide_version).replace("{v}", &version.to_string()).replace("{date}", &date_text(i18n.get_locale(), updated))}
                     </span>
                 </p>
                 <div class="guide-actions">

@@ -105,6 +105,14 @@ pub fn ReadAloud() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         available.set(browser::speech_available());
     });
+    // A new screen stops the reading of the last one.
+    let path = leptos_router::hooks::use_location().pathname;
+    Effect::new(move |_| {
+        path.track();
+        #[cfg(feature = "hydrate")]
+        browser::stop_speaking();
+        speaking.set(false);
+    });
     let toggle = move |_| {
         #[cfg(feature = "hydrate")]
         {
