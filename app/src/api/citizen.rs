@@ -268,7 +268,7 @@ pub async fn lookup_status(
     use super::context;
     let state = context::state()?;
     let cal = crate::backend::calendar::load(&state.db).await?;
-    match crate::backend::my_cases::lookup(
+    let result = crate::backend::my_cases::lookup(
         &state.db,
         &cal,
         &case_no,
@@ -277,8 +277,16 @@ pub async fn lookup_status(
         today(),
         Utc::now(),
     )
-    .await
-    {
+    .await;
+    found(result)
+}
+
+/// A public lookup's answer for the page: the case, or `None` for a miss.
+#[cfg(feature = "ssr")]
+fn found(
+    result: crate::backend::error::ServiceResult<CaseView>,
+) -> Result<Option<CaseView>, AppError> {
+    match result {
         Ok(view) => Ok(Some(view)),
         Err(crate::backend::error::ServiceError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),
@@ -298,7 +306,7 @@ pub async fn lookup_status_by_card(
     let id_number = IdNumber::parse(&id_number)
         .map_err(|_| AppError::Invalid("身份证号码无法识别，请重新读卡".into()))?;
     let cal = crate::backend::calendar::load(&state.db).await?;
-    match crate::backend::my_cases::lookup_by_card(
+    let result = crate::backend::my_cases::lookup_by_card(
         &state.db,
         &cal,
         &id_number,
@@ -307,12 +315,8 @@ pub async fn lookup_status_by_card(
         today(),
         Utc::now(),
     )
-    .await
-    {
-        Ok(view) => Ok(Some(view)),
-        Err(crate::backend::error::ServiceError::NotFound) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    .await;
+    found(result)
 }
 
 /// The account's messages, newest first; reading them marks them read.

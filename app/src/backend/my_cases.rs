@@ -269,6 +269,7 @@ async fn view(
             );
             Some(TimelineEntry {
                 at: e.at,
+                action: action.code().to_string(),
                 what: action.name_zh().to_string(),
                 by,
                 note: if public_note {

@@ -30,6 +30,9 @@ pub struct DraftSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
+    /// The action's code (submit, accept …): pages name it in their language.
+    #[serde(default)]
+    pub action: String,
     /// What happened (受理, 一次性告知补正 …).
     pub what: String,
     /// Who, as the public may know it: a department, 申请人, or 系统 for what the law does by itself.

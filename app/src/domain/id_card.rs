@@ -6,7 +6,7 @@
 //!
 //! ```json
 //! {"name": "张三", "id_number": "990102198005121236", "sex": "男", "nation": "汉",
-//!  "birth": "19900307", "address": "…", "issuer": "…", "valid": "…", "photo": "<base64>"}
+//!  "birth": "19800512", "address": "…", "issuer": "…", "valid": "…", "photo": "<base64>"}
 //! ```
 //!
 //! Only the name and the number are taken; everything else, the photo above all, is dropped in

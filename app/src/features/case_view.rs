@@ -3,7 +3,7 @@
 
 use crate::domain::case_read::{CaseView, DeadlineInfo};
 use crate::domain::time::china;
-use crate::features::words::{date_text, deadline_text, state_text, time_text};
+use crate::features::words::{action_text, date_text, deadline_text, state_text, time_text};
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -61,7 +61,10 @@ pub fn CaseDetails(case: CaseView) -> impl IntoView {
                 {case.timeline.iter().rev().map(|e| view! {
                     <li>
                         <time>{shown_time(e.at)}</time>
-                        <p class="timeline-what">{e.what.clone()}<span class="timeline-by">{e.by.clone()}</span></p>
+                        <p class="timeline-what">{
+                            let (action, what) = (e.action.clone(), e.what.clone());
+                            move || action_text(i18n, &action, &what)
+                        }<span class="timeline-by">{e.by.clone()}</span></p>
                         {(!e.note.is_empty()).then(|| view! { <p class="timeline-note">{e.note.clone()}</p> })}
                     </li>
                 }).collect_view()}
@@ -105,16 +108,19 @@ fn Deadline(d: DeadlineInfo) -> impl IntoView {
     let i18n = use_i18n();
     let due = match (d.due, d.status.as_str()) {
         (_, "paused") => None,
-        (Some(date), _) => Some(date_text(i18n.get_locale(), date)),
+        (Some(date), _) => Some(date),
         (None, _) => None,
     };
     let stopped = d.status == "stopped";
     view! {
         <li class="deadline" class:deadline-stopped=stopped>
             <p class="deadline-head">
-                <span class="deadline-label">{deadline_text(i18n, &d.kind, &d.label)}</span>
+                <span class="deadline-label">{
+                    let (kind, label) = (d.kind.clone(), d.label.clone());
+                    move || deadline_text(i18n, &kind, &label)
+                }</span>
                 {match due {
-                    Some(date) => view! { <span class="deadline-date">{date}</span> }.into_any(),
+                    Some(date) => view! { <span class="deadline-date">{move || date_text(i18n.get_locale(), date)}</span> }.into_any(),
                     None => view! { <span class="deadline-date">{t!(i18n, cs_paused)}</span> }.into_any(),
                 }}
                 {stopped.then(|| view! { <span class="hint">{t!(i18n, cs_clock_done)}</span> })}

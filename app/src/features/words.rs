@@ -25,6 +25,32 @@ pub fn state_text(i18n: I18n, code: &str, fallback: &str) -> String {
     .to_string()
 }
 
+/// What happened to a case, by the action's code; the server's Chinese words for another.
+pub fn action_text(i18n: I18n, code: &str, fallback: &str) -> String {
+    match code {
+        "submit" => t_string!(i18n, act_submit),
+        "request_supplement" => t_string!(i18n, act_request_supplement),
+        "resubmit" => t_string!(i18n, act_resubmit),
+        "accept" => t_string!(i18n, act_accept),
+        "deem_accept" => t_string!(i18n, act_deem_accept),
+        "refuse_acceptance" => t_string!(i18n, act_refuse_acceptance),
+        "complete_step" => t_string!(i18n, act_complete_step),
+        "start_parallel" => t_string!(i18n, act_start_parallel),
+        "answer_branch" => t_string!(i18n, act_answer_branch),
+        "deem_consent" => t_string!(i18n, act_deem_consent),
+        "suspend" => t_string!(i18n, act_suspend),
+        "resume" => t_string!(i18n, act_resume),
+        "extend" => t_string!(i18n, act_extend),
+        "grant" => t_string!(i18n, act_grant),
+        "deny" => t_string!(i18n, act_deny),
+        "conclude" => t_string!(i18n, act_conclude),
+        "deliver" => t_string!(i18n, act_deliver),
+        "withdraw" => t_string!(i18n, act_withdraw),
+        _ => fallback,
+    }
+    .to_string()
+}
+
 /// A question's, petition's or letter's state, for its writer.
 pub fn talk_state_text(i18n: I18n, state: TalkState) -> &'static str {
     match state {
@@ -109,6 +135,25 @@ pub fn time_text(locale: Locale, at: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// Every state and every action the public timeline shows has its words in each language
+    /// (the pages build the keys from the codes).
+    #[test]
+    fn every_state_and_public_action_has_words() {
+        use crate::domain::workflow::{Action, State};
+        for locale in [Locale::zh_CN, Locale::zh_TW, Locale::en] {
+            for state in State::ALL {
+                assert!(!text(locale, &format!("state_{}", state.code())).is_empty());
+            }
+            for action in Action::ALL
+                .into_iter()
+                .filter(|a| *a != Action::RequestExtension)
+            {
+                assert!(!text(locale, &format!("act_{}", action.code())).is_empty());
+            }
+        }
+        assert_eq!(text(Locale::en, "act_submit"), "Application submitted");
+    }
 
     #[test]
     fn dates_follow_the_language() {
