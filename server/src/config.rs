@@ -117,6 +117,14 @@ impl Settings {
         };
         let card_reader_url = match get("YIZHAN_CARD_READER_URL") {
             None => None,
+            // A demo card must never stand in for a real one.
+            Some(v) if v == "simulated" && environment == Environment::Production => {
+                return Err(SettingsError {
+                    var: "YIZHAN_CARD_READER_URL",
+                    value: v,
+                    hint: "生产环境不能使用模拟读卡器，请填写读卡服务的地址",
+                })
+            }
             Some(v) if v == "simulated" => Some(SIMULATED_READER_PATH.to_string()),
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => Some(url),
             Some(other) => {

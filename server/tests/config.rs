@@ -42,6 +42,12 @@ fn the_kiosk_idle_time_and_card_reader_are_configured() {
         s.site.card_reader_url.as_deref(),
         Some("/kiosk/card-reader/simulated")
     );
+    let err = settings(&[
+        ("YIZHAN_CARD_READER_URL", "simulated"),
+        ("YIZHAN_ENV", "production"),
+    ])
+    .unwrap_err();
+    assert_eq!(err.var, "YIZHAN_CARD_READER_URL");
 }
 
 #[test]
