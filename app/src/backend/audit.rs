@@ -42,9 +42,7 @@ impl AuditEntry {
             detail,
         }
     }
-}
 
-impl AuditEntry {
     /// An entry for what a signed-in staff member did.
     pub fn of(
         account: &super::auth::Account,
@@ -54,12 +52,8 @@ impl AuditEntry {
         now: DateTime<Utc>,
     ) -> AuditEntry {
         AuditEntry {
-            at: now,
             actor_user_id: Some(account.id),
-            actor: account.username.clone(),
-            action: action.to_string(),
-            target,
-            detail,
+            ..AuditEntry::by(&account.username, action, target, detail, now)
         }
     }
 }

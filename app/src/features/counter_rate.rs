@@ -7,7 +7,7 @@
 use crate::api::casework::get_kiosk_rating;
 use crate::domain::case_read::RATING_LEVELS;
 use crate::domain::supervision::KioskTarget;
-use crate::features::kiosk::keys::{press, Key, Keypad, KeypadField};
+use crate::features::kiosk::keys::{into_active_field, Keypad, KeypadField};
 use crate::features::words::rating_text;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -28,13 +28,7 @@ pub fn KioskRateLookup() -> impl IntoView {
     let number = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let active = RwSignal::new(NUMBER);
-    let on_key = Callback::new(move |key: Key| {
-        if active.get_untracked() == NUMBER {
-            press(number, key, 20)
-        } else {
-            press(code, key, 8)
-        }
-    });
+    let on_key = into_active_field(active, (NUMBER, number, 20), (code, 8));
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -29,6 +29,21 @@ pub fn press(value: RwSignal<String>, key: Key, max: usize) {
     });
 }
 
+/// The keypad's keys for a form of two fields: they go to the field whose id `active` holds.
+pub fn into_active_field(
+    active: RwSignal<&'static str>,
+    (first_id, first, first_max): (&'static str, RwSignal<String>, usize),
+    (second, second_max): (RwSignal<String>, usize),
+) -> Callback<Key> {
+    Callback::new(move |key: Key| {
+        if active.get_untracked() == first_id {
+            press(first, key, first_max)
+        } else {
+            press(second, key, second_max)
+        }
+    })
+}
+
 /// What a field may hold when typed on a physical keyboard: the keys' characters only.
 pub fn keep_typed(text: &str, allowed: fn(char) -> bool, max: usize) -> String {
     text.chars()

@@ -3,7 +3,7 @@
 //! a concluded case. The answer stays in the page: no number, code or ID number in the address.
 //! Without JavaScript the form falls back to `/status`.
 
-use super::keys::{press, Key, Keypad, KeypadField};
+use super::keys::{into_active_field, Keypad, KeypadField};
 use super::PrintButton;
 use crate::api::citizen::{lookup_status, lookup_status_by_card};
 use crate::api::error::AppError;
@@ -37,13 +37,7 @@ pub fn KioskStatusPage() -> impl IntoView {
     let card = RwSignal::new(None::<CardHolder>);
     let card_error = RwSignal::new(None::<String>);
     let active = RwSignal::new(NUMBER_FIELD);
-    let on_key = Callback::new(move |key: Key| {
-        if active.get_untracked() == NUMBER_FIELD {
-            press(number, key, NUMBER_MAX)
-        } else {
-            press(code, key, CODE_MAX)
-        }
-    });
+    let on_key = into_active_field(active, (NUMBER_FIELD, number, NUMBER_MAX), (code, CODE_MAX));
     let lookup = Action::new(|asked: &Asked| {
         let asked = asked.clone();
         async move {
