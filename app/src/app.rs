@@ -1,6 +1,6 @@
 //! The document shell, the root component and the route table.
 
-use crate::api::auth::{get_current_user, CurrentUser, Login, Logout};
+use crate::api::auth::{get_current_user, CurrentUser, Login, LoginSecondFactor, Logout};
 use crate::api::citizen::Register;
 use crate::api::error::AppError;
 use crate::api::site::get_site_info;
@@ -13,7 +13,7 @@ use crate::features::admin::{
 };
 use crate::features::{
     apply::{ApplyFormPage, ApplyReviewPage},
-    auth::LoginPage,
+    auth::{LoginPage, LoginVerifyPage},
     channel::ChannelPage,
     counter_rate::{CounterRatePage, KioskRateLookup},
     forms::FormsPage,
@@ -71,6 +71,8 @@ pub type SiteResource = Resource<Result<SiteInfo, AppError>>;
 #[derive(Clone, Copy)]
 pub struct AuthActions {
     pub login: ServerAction<Login>,
+    /// The second step of a staff login (`/login/verify`).
+    pub second_factor: ServerAction<LoginSecondFactor>,
     pub logout: ServerAction<Logout>,
     pub register: ServerAction<Register>,
 }
@@ -79,12 +81,14 @@ pub struct AuthActions {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let login = ServerAction::<Login>::new();
+    let second_factor = ServerAction::<LoginSecondFactor>::new();
     let logout = ServerAction::<Logout>::new();
     let register = ServerAction::<Register>::new();
     let user: UserResource = Resource::new(
         move || {
             (
                 login.version().get(),
+                second_factor.version().get(),
                 logout.version().get(),
                 register.version().get(),
             )
@@ -94,6 +98,7 @@ pub fn App() -> impl IntoView {
     let site: SiteResource = Resource::new(|| (), |_| get_site_info());
     provide_context(AuthActions {
         login,
+        second_factor,
         logout,
         register,
     });
@@ -139,6 +144,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("mailbox") view=|| view! { <TalkChannelPage channel=TalkChannel::Letter/> } ssr=SsrMode::Async/>
                         <Route path=path!("talk/:ref_no") view=TalkPage ssr=SsrMode::Async/>
                         <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("login/verify") view=LoginVerifyPage ssr=SsrMode::Async/>
                         <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
                         <Route path=path!("my") view=MyPage ssr=SsrMode::Async/>
                         <Route path=path!("my/:case_no") view=MyCasePage ssr=SsrMode::Async/>

@@ -11,6 +11,7 @@ mod m20261130_000005_online_applications;
 mod m20261201_000006_back_office;
 mod m20261202_000007_conversations;
 mod m20261203_000008_supervision;
+mod m20261204_000009_two_factor;
 
 pub use m20261123_000001_departments_users_roles::GENESIS_HASH;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_back_office::Migration),
             Box::new(m20261202_000007_conversations::Migration),
             Box::new(m20261203_000008_supervision::Migration),
+            Box::new(m20261204_000009_two_factor::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ use app::backend::error::ServiceError;
 use app::backend::sessions::COOKIE_NAME;
 use app::backend::state::AppState;
 use app::backend::throttle::Client;
-use app::backend::{calendar, certificates, kiosk_rating, my_cases, uploads};
+use app::backend::{calendar, certificates, kiosk_rating, my_cases, two_factor, uploads};
 use app::domain::application_form::Values;
 use app::domain::case_read::CaseView;
 use app::domain::casework::{Queue, Sort, Verification};
@@ -83,6 +83,8 @@ fn today() -> chrono::NaiveDate {
 struct Credentials {
     username: String,
     password: String,
+    /// The authenticator's code (or a recovery code): staff accounts need it.
+    code: Option<String>,
 }
 
 async fn log_in(
@@ -93,14 +95,23 @@ async fn log_in(
     if c.username.len() > 256 || c.password.len() > 1024 {
         return Err(ServiceError::BadCredentials.into());
     }
-    let s = auth::login(
-        &state.db,
-        &c.username,
-        &c.password,
-        &client,
-        chrono::Utc::now(),
-    )
-    .await?;
+    let now = chrono::Utc::now();
+    let policy = two_factor::Policy::for_environment(state.environment);
+    let s = match auth::login(&state.db, &c.username, &c.password, &client, policy, now).await? {
+        auth::Login::SignedIn(s) => s,
+        // A staff account gives its code in the same request; an authenticator is enrolled on
+        // the web login page, which shows the QR code.
+        auth::Login::SecondFactor { challenge } => match c.code.filter(|c| c.len() <= 64) {
+            Some(code) => auth::second_factor(&state.db, &challenge.0, &code, &client, now).await?,
+            None => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "second_factor_required",
+                    "工作人员账号还需要动态验证码：请在 code 中填写验证器应用显示的 6 位数字（尚未绑定验证器的，请先在网页登录绑定）",
+                ))
+            }
+        },
+    };
     let cookie = set_cookie_header(&s.token, state.environment);
     Ok((
         [(header::SET_COOKIE, cookie)],

@@ -56,44 +56,181 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
     local.then(|| next.to_string())
 }
 
+/// Where the login form leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginStep {
+    SignedIn(CurrentUser),
+    /// A staff account: the authenticator's code comes next, at `/login/verify`.
+    SecondFactor,
+}
+
+/// Where a login goes next: `next` when it is local, else the person's home.
+#[cfg(feature = "ssr")]
+fn login_target(next: Option<&str>, user: &CurrentUser) -> String {
+    safe_next(next).unwrap_or_else(|| user.home_path().to_string())
+}
+
+#[cfg(feature = "ssr")]
+fn with_next(path: &str, next: Option<&str>) -> String {
+    match safe_next(next) {
+        Some(n) => format!(
+            "{path}{}next={}",
+            if path.contains('?') { '&' } else { '?' },
+            crate::layouts::prefs::encode_component(&n)
+        ),
+        None => path.to_string(),
+    }
+}
+
+/// A login ends whatever session this browser had before (session rotation): the new one gets a
+/// new token, and an old token, however it leaked, signs nobody in.
+#[cfg(feature = "ssr")]
+async fn end_previous_session(db: &sea_orm::DatabaseConnection) -> Result<(), AppError> {
+    if let Some(token) = super::context::request_cookie(crate::backend::sessions::COOKIE_NAME) {
+        crate::backend::sessions::end(db, &token).await?;
+    }
+    Ok(())
+}
+
 #[server(prefix = "/sf", endpoint = "login")]
 pub async fn login(
     username: String,
     password: String,
     next: Option<String>,
-) -> Result<CurrentUser, AppError> {
+) -> Result<LoginStep, AppError> {
     use super::context;
-    let next = safe_next(next.as_deref());
+    use crate::backend::auth::Login;
+    use crate::backend::two_factor;
     let attempt = async {
         if username.len() > 256 || password.len() > 1024 {
             return Err(AppError::BadCredentials);
         }
         let state = context::state()?;
-        let logged_in = crate::backend::auth::login(
+        let login = crate::backend::auth::login(
             &state.db,
             &username,
             &password,
             &context::client(),
+            two_factor::Policy::for_environment(state.environment),
             chrono::Utc::now(),
         )
         .await?;
-        context::set_session_cookie(&logged_in.token, state.environment);
-        Ok(CurrentUser::from(logged_in.account))
+        end_previous_session(&state.db).await?;
+        Ok(match login {
+            Login::SignedIn(logged_in) => {
+                context::set_session_cookie(&logged_in.token, state.environment);
+                LoginStep::SignedIn(CurrentUser::from(logged_in.account))
+            }
+            Login::SecondFactor { challenge } => {
+                context::append_set_cookie(&context::challenge_cookie_header(
+                    &challenge.0,
+                    state.environment,
+                ));
+                LoginStep::SecondFactor
+            }
+        })
     };
     match attempt.await {
-        Ok(user) => {
-            let target = next.unwrap_or_else(|| user.home_path().to_string());
+        Ok(step) => {
+            let target = match &step {
+                LoginStep::SignedIn(user) => login_target(next.as_deref(), user),
+                LoginStep::SecondFactor => with_next("/login/verify", next.as_deref()),
+            };
             leptos_axum::redirect(&target);
-            Ok(user)
+            Ok(step)
         }
         Err(err) => {
             // Without JavaScript the form posted the whole page: send it back to the login page
             // with the reason, which the page shows.
             if context::is_plain_form_post() {
-                let next = next
-                    .map(|n| format!("&next={}", crate::layouts::prefs::encode_component(&n)))
-                    .unwrap_or_default();
-                leptos_axum::redirect(&format!("/login?error={}{next}", err.code()));
+                let back = format!("/login?error={}", err.code());
+                leptos_axum::redirect(&with_next(&back, next.as_deref()));
+            }
+            Err(context::fail(err))
+        }
+    }
+}
+
+/// The enrolment of an authenticator, as the second step of a first staff login shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    /// The secret in groups of four, for typing into the app by hand.
+    pub secret: String,
+    /// The `otpauth:` QR code as an SVG path of unit squares, and its width.
+    pub qr_path: String,
+    pub qr_size: usize,
+    pub recovery_codes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorPrompt {
+    pub display_name: String,
+    pub enrolment: Option<EnrolmentView>,
+}
+
+/// What the second step asks of the person whose password was right in this browser.
+#[server(prefix = "/sf", endpoint = "second_factor_prompt")]
+pub async fn get_second_factor_prompt() -> Result<SecondFactorPrompt, AppError> {
+    use super::context;
+    let state = context::state().map_err(context::fail)?;
+    // The page holds a secret: no cache keeps it.
+    context::no_store();
+    let token =
+        context::request_cookie(crate::backend::two_factor::CHALLENGE_COOKIE).unwrap_or_default();
+    let prompt = crate::backend::two_factor::prompt(
+        &state.db,
+        &token,
+        &state.site.portal_name,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| context::fail(e.into()))?;
+    Ok(SecondFactorPrompt {
+        display_name: prompt.display_name,
+        enrolment: prompt.enrolment.map(|e| EnrolmentView {
+            secret: e.secret,
+            qr_path: e.qr_path,
+            qr_size: e.qr_size,
+            recovery_codes: e.recovery_codes,
+        }),
+    })
+}
+
+#[server(prefix = "/sf", endpoint = "login_second_factor")]
+pub async fn login_second_factor(
+    code: String,
+    next: Option<String>,
+) -> Result<CurrentUser, AppError> {
+    use super::context;
+    let attempt = async {
+        if code.len() > 64 {
+            return Err(AppError::Invalid("动态验证码是 6 位数字".into()));
+        }
+        let state = context::state()?;
+        let token = context::request_cookie(crate::backend::two_factor::CHALLENGE_COOKIE)
+            .unwrap_or_default();
+        let logged_in = crate::backend::auth::second_factor(
+            &state.db,
+            &token,
+            &code,
+            &context::client(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        end_previous_session(&state.db).await?;
+        context::set_session_cookie(&logged_in.token, state.environment);
+        context::append_set_cookie(&context::clear_challenge_cookie_header());
+        Ok(CurrentUser::from(logged_in.account))
+    };
+    match attempt.await {
+        Ok(user) => {
+            leptos_axum::redirect(&login_target(next.as_deref(), &user));
+            Ok(user)
+        }
+        Err(err) => {
+            if context::is_plain_form_post() {
+                let back = format!("/login/verify?error={}", err.code());
+                leptos_axum::redirect(&with_next(&back, next.as_deref()));
             }
             Err(context::fail(err))
         }

@@ -133,6 +133,36 @@ pub fn set_cookie_header(token: &str, environment: Environment) -> String {
     format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax{secure}")
 }
 
+/// The `Set-Cookie` value carrying a login's second-factor challenge: Strict, and gone after the
+/// challenge's ten minutes.
+pub fn challenge_cookie_header(token: &str, environment: Environment) -> String {
+    use crate::backend::two_factor::{CHALLENGE_COOKIE, CHALLENGE_MINUTES};
+    let secure = if environment == Environment::Production {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{CHALLENGE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        CHALLENGE_MINUTES * 60
+    )
+}
+
+pub fn clear_challenge_cookie_header() -> String {
+    use crate::backend::two_factor::CHALLENGE_COOKIE;
+    format!("{CHALLENGE_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// Marks the response as not to be kept by any cache (it shows a secret).
+pub fn no_store() {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
+}
+
 pub fn clear_session_cookie() {
     set_cookie(&clear_cookie_header());
 }

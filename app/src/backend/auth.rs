@@ -6,12 +6,15 @@ use super::entities::user;
 use super::error::{ServiceError, ServiceResult};
 use super::password::{verify_password, DUMMY_HASH};
 use super::throttle::{self, Client};
-use super::{departments, sessions, users};
+use super::{departments, sessions, two_factor, users};
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 
 /// Consecutive failures after which an account is locked.
 pub const MAX_FAILED_LOGINS: i32 = 5;
@@ -84,15 +87,113 @@ async fn account_of(db: &DatabaseConnection, row: user::Model) -> ServiceResult<
     })
 }
 
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum Login {
+    SignedIn(LoggedIn),
+    /// A staff account must give its authenticator's code (or enrol one): the token goes in the
+    /// `two_factor::CHALLENGE_COOKIE` for `second_factor`.
+    SecondFactor {
+        challenge: Redacted,
+    },
+}
+
+impl Login {
+    /// The session, when no second factor was asked for.
+    pub fn signed_in(self) -> Option<LoggedIn> {
+        match self {
+            Login::SignedIn(s) => Some(s),
+            Login::SecondFactor { .. } => None,
+        }
+    }
+}
+
+/// A token that never reaches a log line.
+pub struct Redacted(pub String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Counts a failed password or code against the account (locking it at `MAX_FAILED_LOGINS`) and
+/// the client, with an audit entry; returns the error to answer with.
+async fn count_failure(
+    txn: &DatabaseTransaction,
+    row: &user::Model,
+    client_keys: &[(String, throttle::Limit)],
+    action: &str,
+    now: DateTime<Utc>,
+) -> ServiceResult<ServiceError> {
+    let failures = row.failed_logins + 1;
+    let lock = failures >= MAX_FAILED_LOGINS;
+    let locked_until = lock.then(|| now + Duration::minutes(LOCK_MINUTES));
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::value(if lock { 0 } else { failures }),
+        )
+        .col_expr(user::Column::LockedUntil, Expr::value(locked_until))
+        .filter(user::Column::Id.eq(row.id))
+        .exec(txn)
+        .await?;
+    throttle::fail(txn, client_keys, now).await?;
+    let action = if lock { "auth.locked" } else { action };
+    audit::append(
+        txn,
+        self_entry(
+            row.id,
+            &row.username,
+            action,
+            format!("failures={failures}"),
+            now,
+        ),
+    )
+    .await?;
+    Ok(match locked_until {
+        Some(until) => ServiceError::Locked(until),
+        None => ServiceError::BadCredentials,
+    })
+}
+
+/// Clears the failure count and starts the session, with its audit entry.
+async fn begin_session(
+    txn: &DatabaseTransaction,
+    row: &user::Model,
+    roles: &[Role],
+    now: DateTime<Utc>,
+) -> ServiceResult<String> {
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.eq(row.id))
+        .exec(txn)
+        .await?;
+    let token = sessions::start(txn, row.id, Role::idle_timeout_secs(roles), now).await?;
+    audit::append(
+        txn,
+        self_entry(row.id, &row.username, "auth.login", String::new(), now),
+    )
+    .await?;
+    Ok(token)
+}
+
 /// Logs in. Refused without checking the password while `client` (its device or address) has used
 /// up its failures; each failure counts against the account (lockout) and the client (throttle).
+/// A right password of an account `policy` asks a second factor of opens a challenge instead of
+/// a session.
 pub async fn login(
     db: &DatabaseConnection,
     raw_username: &str,
     password: &str,
     client: &Client,
+    policy: two_factor::Policy,
     now: DateTime<Utc>,
-) -> ServiceResult<LoggedIn> {
+) -> ServiceResult<Login> {
     let client_keys = client.keys(
         "login",
         throttle::LOGIN_PER_DEVICE,
@@ -115,57 +216,133 @@ pub async fn login(
     let ok = verify_password(password.to_string(), row.password_hash.clone()).await?;
     let txn = db.begin().await?;
     if !ok {
-        let failures = row.failed_logins + 1;
-        let lock = failures >= MAX_FAILED_LOGINS;
-        let locked_until = lock.then(|| now + Duration::minutes(LOCK_MINUTES));
-        user::Entity::update_many()
-            .col_expr(
-                user::Column::FailedLogins,
-                Expr::value(if lock { 0 } else { failures }),
-            )
-            .col_expr(user::Column::LockedUntil, Expr::value(locked_until))
-            .filter(user::Column::Id.eq(row.id))
-            .exec(&txn)
-            .await?;
-        throttle::fail(&txn, &client_keys, now).await?;
-        let action = if lock {
-            "auth.locked"
-        } else {
-            "auth.login_failed"
-        };
+        let err = count_failure(&txn, &row, &client_keys, "auth.login_failed", now).await?;
+        txn.commit().await?;
+        return Err(err);
+    }
+    let roles = users::roles_of(&txn, row.id).await?;
+    if policy.applies(&row, &roles) {
+        let challenge = two_factor::open_challenge(&txn, &row, now).await?;
         audit::append(
             &txn,
             self_entry(
                 row.id,
                 &row.username,
-                action,
-                format!("failures={failures}"),
+                "auth.password_ok",
+                if row.totp_secret.is_some() {
+                    "second factor asked".into()
+                } else {
+                    "authenticator to enrol".into()
+                },
                 now,
             ),
         )
         .await?;
         txn.commit().await?;
-        return Err(match locked_until {
-            Some(until) => ServiceError::Locked(until),
-            None => ServiceError::BadCredentials,
+        return Ok(Login::SecondFactor {
+            challenge: Redacted(challenge),
         });
     }
-    user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(
-            user::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(user::Column::Id.eq(row.id))
-        .exec(&txn)
-        .await?;
+    let token = begin_session(&txn, &row, &roles, now).await?;
+    txn.commit().await?;
+    let account = account_of(db, row).await?;
+    Ok(Login::SignedIn(LoggedIn { token, account }))
+}
+
+/// The second step of a login: the authenticator's code (or, while enrolling, the first code of
+/// the new secret; or a recovery code) for the challenge of the `challenge` cookie. Wrong codes
+/// count like wrong passwords; five on one challenge end it.
+pub async fn second_factor(
+    db: &DatabaseConnection,
+    challenge_token: &str,
+    code: &str,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ServiceResult<LoggedIn> {
+    let client_keys = client.keys(
+        "login",
+        throttle::LOGIN_PER_DEVICE,
+        throttle::LOGIN_PER_ADDRESS,
+    );
+    throttle::check(db, &client_keys, now).await?;
+    let challenge = two_factor::challenge(db, challenge_token, now).await?;
+    let Some(row) = user::Entity::find_by_id(challenge.user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.is_active)
+    else {
+        return Err(ServiceError::BadCredentials);
+    };
+    if let Some(until) = row.locked_until.filter(|until| *until > now) {
+        return Err(ServiceError::Locked(until));
+    }
+    let txn = db.begin().await?;
+    let passed = match (&challenge.pending_secret, &row.totp_secret) {
+        (Some(secret), _) => match two_factor::matching_step(secret, code, None, now) {
+            Some(step) => {
+                two_factor::enrol(&txn, row.id, secret, step, now).await?;
+                let codes: Vec<String> = challenge
+                    .pending_codes
+                    .as_deref()
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::to_string)
+                    .collect();
+                two_factor::store_recovery_codes(&txn, row.id, &codes).await?;
+                audit::append(
+                    &txn,
+                    self_entry(
+                        row.id,
+                        &row.username,
+                        "auth.two_factor_enrolled",
+                        String::new(),
+                        now,
+                    ),
+                )
+                .await?;
+                true
+            }
+            None => false,
+        },
+        (None, Some(secret)) => {
+            match two_factor::matching_step(secret, code, row.totp_last_step, now) {
+                Some(step) => two_factor::take_step(&txn, row.id, step).await?,
+                None if two_factor::use_recovery_code(&txn, row.id, code, now).await? => {
+                    let left = two_factor::recovery_codes_left(&txn, row.id).await?;
+                    audit::append(
+                        &txn,
+                        self_entry(
+                            row.id,
+                            &row.username,
+                            "auth.recovery_code_used",
+                            format!("left={left}"),
+                            now,
+                        ),
+                    )
+                    .await?;
+                    true
+                }
+                None => false,
+            }
+        }
+        // The authenticator was reset since the challenge opened: start again.
+        (None, None) => false,
+    };
+    if !passed {
+        two_factor::count_wrong_code(&txn, &challenge).await?;
+        let err = count_failure(&txn, &row, &client_keys, "auth.second_factor_failed", now).await?;
+        txn.commit().await?;
+        return Err(match err {
+            ServiceError::BadCredentials => ServiceError::Refused(
+                "动态验证码不正确：请输入验证器应用中当前显示的 6 位数字，或一个未用过的恢复码"
+                    .into(),
+            ),
+            other => other,
+        });
+    }
+    two_factor::close_challenge(&txn, &challenge).await?;
     let roles = users::roles_of(&txn, row.id).await?;
-    let token = sessions::start(&txn, row.id, Role::idle_timeout_secs(&roles), now).await?;
-    audit::append(
-        &txn,
-        self_entry(row.id, &row.username, "auth.login", String::new(), now),
-    )
-    .await?;
+    let token = begin_session(&txn, &row, &roles, now).await?;
     txn.commit().await?;
     let account = account_of(db, row).await?;
     Ok(LoggedIn { token, account })

@@ -17,6 +17,7 @@ use super::files::LocalFiles;
 use super::state::Environment;
 use super::testing::TestDb;
 use super::throttle::Client;
+use super::two_factor;
 use super::{demo, demo_catalogue, processes, scheduler, uploads};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::Card;
@@ -75,9 +76,18 @@ async fn seeded(db: &DatabaseConnection) {
 }
 
 async fn staff(db: &DatabaseConnection, username: &str) -> Caller {
-    let s = auth::login(db, username, PASSWORD, &Client::default(), at("2026-09-01"))
-        .await
-        .unwrap();
+    let s = auth::login(
+        db,
+        username,
+        PASSWORD,
+        &Client::default(),
+        two_factor::Policy::WhenEnrolled,
+        at("2026-09-01"),
+    )
+    .await
+    .unwrap()
+    .signed_in()
+    .unwrap();
     Caller::of(&s.account)
 }
 

@@ -36,6 +36,7 @@ pub mod talks;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod throttle;
+pub mod two_factor;
 pub mod uploads;
 pub mod users;
 
@@ -50,3 +51,5 @@ mod supervision_tests;
 mod talk_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod two_factor_tests;

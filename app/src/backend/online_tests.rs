@@ -12,6 +12,7 @@ use super::files::LocalFiles;
 use super::my_cases;
 use super::testing::TestDb;
 use super::throttle::Client;
+use super::two_factor;
 use super::{demo, demo_catalogue, uploads};
 use crate::backend::state::Environment;
 use crate::domain::application_form::Values;
@@ -49,9 +50,18 @@ async fn seeded(db: &DatabaseConnection) {
 }
 
 async fn citizen(db: &DatabaseConnection, username: &str) -> Caller {
-    let s = auth::login(db, username, PASSWORD, &Client::default(), t0())
-        .await
-        .unwrap();
+    let s = auth::login(
+        db,
+        username,
+        PASSWORD,
+        &Client::default(),
+        two_factor::Policy::WhenEnrolled,
+        t0(),
+    )
+    .await
+    .unwrap()
+    .signed_in()
+    .unwrap();
     Caller {
         user_id: Some(s.account.id),
         name: s.account.username,
@@ -183,9 +193,18 @@ async fn people_and_companies_register_and_an_id_number_has_one_account() {
         assert_eq!(profile.credit_code.as_deref(), Some("91350100M000100Y43"));
         assert_eq!(profile.name, "陈新民");
         // The new account logs in with its password.
-        auth::login(db, "chenxm", "Lanhua#2026", &Client::default(), t0())
-            .await
-            .unwrap();
+        auth::login(
+            db,
+            "chenxm",
+            "Lanhua#2026",
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
         t.finish().await;
     }
 }
@@ -206,7 +225,15 @@ async fn failed_logins_are_throttled_per_device_not_per_hall() {
         // Ten wrong guesses spread over accounts (no single account gets locked)…
         for i in 0..10 {
             let who = ["citizen1", "citizen2", "company1"][i % 3];
-            let r = auth::login(db, who, "Wrong#1234", &guesser, t0()).await;
+            let r = auth::login(
+                db,
+                who,
+                "Wrong#1234",
+                &guesser,
+                two_factor::Policy::WhenEnrolled,
+                t0(),
+            )
+            .await;
             assert!(
                 matches!(
                     r,
@@ -216,25 +243,45 @@ async fn failed_logins_are_throttled_per_device_not_per_hall() {
             );
         }
         // …and this device is refused even with a right password, for the rest of the window.
-        let r = auth::login(db, "citizen2", PASSWORD, &guesser, t0()).await;
+        let r = auth::login(
+            db,
+            "citizen2",
+            PASSWORD,
+            &guesser,
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await;
         assert!(
             matches!(r, Err(ServiceError::Throttled(15))),
             "{}: {r:?}",
             t.label
         );
         // The next person at the same hall (same address) logs in.
-        auth::login(db, "citizen2", PASSWORD, &neighbour, t0())
-            .await
-            .unwrap();
+        auth::login(
+            db,
+            "citizen2",
+            PASSWORD,
+            &neighbour,
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
         // After the window the device may try again.
         auth::login(
             db,
             "citizen2",
             PASSWORD,
             &guesser,
+            two_factor::Policy::WhenEnrolled,
             t0() + Duration::minutes(16),
         )
         .await
+        .unwrap()
+        .signed_in()
         .unwrap();
         t.finish().await;
     }
@@ -245,15 +292,42 @@ async fn logging_out_everywhere_ends_every_session_of_the_account() {
     for t in TestDb::both().await {
         let db = &t.db;
         seeded(db).await;
-        let phone = auth::login(db, "citizen1", PASSWORD, &Client::default(), t0())
-            .await
-            .unwrap();
-        let _pc = auth::login(db, "citizen1", PASSWORD, &Client::default(), t0())
-            .await
-            .unwrap();
-        let other = auth::login(db, "citizen2", PASSWORD, &Client::default(), t0())
-            .await
-            .unwrap();
+        let phone = auth::login(
+            db,
+            "citizen1",
+            PASSWORD,
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
+        let _pc = auth::login(
+            db,
+            "citizen1",
+            PASSWORD,
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
+        let other = auth::login(
+            db,
+            "citizen2",
+            PASSWORD,
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
         auth::logout(db, &phone.token, LogoutScope::Everywhere, t0())
             .await
             .unwrap();

@@ -8,6 +8,7 @@ use super::error::ServiceError;
 use super::state::Environment;
 use super::testing::TestDb;
 use super::throttle::Client;
+use super::two_factor;
 use super::users::{self, NewUser};
 use crate::domain::account::AccountKind;
 use crate::domain::role::Role;
@@ -141,9 +142,18 @@ async fn a_taken_username_or_a_weak_password_is_refused_with_a_reason() {
 async fn login_starts_a_session_that_idles_out_after_the_role_timeout() {
     for t in TestDb::both().await {
         seeded(&t.db).await;
-        let clerk = auth::login(&t.db, "clerk1", PASSWORD, &Client::default(), t0())
-            .await
-            .unwrap();
+        let clerk = auth::login(
+            &t.db,
+            "clerk1",
+            PASSWORD,
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
         assert_eq!(clerk.account.roles, vec![Role::Clerk]);
         assert_eq!(
             clerk.account.department_name.as_deref(),
@@ -179,9 +189,18 @@ async fn login_starts_a_session_that_idles_out_after_the_role_timeout() {
         );
 
         // A citizen's session lasts thirty idle minutes.
-        let citizen = auth::login(&t.db, "citizen1", PASSWORD, &Client::default(), t0())
-            .await
-            .unwrap();
+        let citizen = auth::login(
+            &t.db,
+            "citizen1",
+            PASSWORD,
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
         let at = t0() + Duration::minutes(25);
         assert!(
             auth::resume(&t.db, &citizen.token, at)
@@ -199,9 +218,18 @@ async fn login_starts_a_session_that_idles_out_after_the_role_timeout() {
 async fn logout_ends_the_session_and_forged_tokens_find_nothing() {
     for t in TestDb::both().await {
         seeded(&t.db).await;
-        let s = auth::login(&t.db, "approver1", PASSWORD, &Client::default(), t0())
-            .await
-            .unwrap();
+        let s = auth::login(
+            &t.db,
+            "approver1",
+            PASSWORD,
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
         auth::logout(&t.db, &s.token, auth::LogoutScope::ThisDevice, t0())
             .await
             .unwrap();
@@ -226,31 +254,70 @@ async fn repeated_wrong_passwords_lock_the_account_for_fifteen_minutes() {
     for t in TestDb::both().await {
         seeded(&t.db).await;
         for i in 1..MAX_FAILED_LOGINS {
-            let r = auth::login(&t.db, "reviewer1", "Wrong#123", &Client::default(), t0()).await;
+            let r = auth::login(
+                &t.db,
+                "reviewer1",
+                "Wrong#123",
+                &Client::default(),
+                two_factor::Policy::WhenEnrolled,
+                t0(),
+            )
+            .await;
             assert!(
                 matches!(r, Err(ServiceError::BadCredentials)),
                 "{} try {i}: {r:?}",
                 t.label
             );
         }
-        let r = auth::login(&t.db, "reviewer1", "Wrong#123", &Client::default(), t0()).await;
+        let r = auth::login(
+            &t.db,
+            "reviewer1",
+            "Wrong#123",
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await;
         assert!(matches!(r, Err(ServiceError::Locked(_))), "{}", t.label);
         // Even the right password waits for the lock to pass.
         let during = t0() + Duration::minutes(LOCK_MINUTES - 1);
         assert!(matches!(
-            auth::login(&t.db, "reviewer1", PASSWORD, &Client::default(), during).await,
+            auth::login(
+                &t.db,
+                "reviewer1",
+                PASSWORD,
+                &Client::default(),
+                two_factor::Policy::WhenEnrolled,
+                during
+            )
+            .await,
             Err(ServiceError::Locked(_))
         ));
         let after = t0() + Duration::minutes(LOCK_MINUTES + 1);
         assert!(
-            auth::login(&t.db, "reviewer1", PASSWORD, &Client::default(), after)
-                .await
-                .is_ok(),
+            auth::login(
+                &t.db,
+                "reviewer1",
+                PASSWORD,
+                &Client::default(),
+                two_factor::Policy::WhenEnrolled,
+                after
+            )
+            .await
+            .is_ok(),
             "{}",
             t.label
         );
         // Unknown names get the same answer as wrong passwords.
-        let r = auth::login(&t.db, "nobody", PASSWORD, &Client::default(), t0()).await;
+        let r = auth::login(
+            &t.db,
+            "nobody",
+            PASSWORD,
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await;
         assert!(
             matches!(r, Err(ServiceError::BadCredentials)),
             "{}",
@@ -264,12 +331,28 @@ async fn repeated_wrong_passwords_lock_the_account_for_fifteen_minutes() {
 async fn every_login_attempt_is_audited_and_the_chain_verifies() {
     for t in TestDb::both().await {
         seeded(&t.db).await;
-        auth::login(&t.db, "clerk1", PASSWORD, &Client::default(), t0())
-            .await
-            .unwrap();
-        auth::login(&t.db, "clerk1", "Wrong#123", &Client::default(), t0())
-            .await
-            .unwrap_err();
+        auth::login(
+            &t.db,
+            "clerk1",
+            PASSWORD,
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap()
+        .signed_in()
+        .unwrap();
+        auth::login(
+            &t.db,
+            "clerk1",
+            "Wrong#123",
+            &Client::default(),
+            two_factor::Policy::WhenEnrolled,
+            t0(),
+        )
+        .await
+        .unwrap_err();
         let rows =
             t.db.query_all_raw(Statement::from_string(
                 t.db.get_database_backend(),

@@ -25,6 +25,10 @@ pub struct Model {
     pub credit_code: Option<String>,
     pub agent_name: Option<String>,
     pub agent_id_number: Option<String>,
+    /// Base32 TOTP secret of the authenticator app (staff); never sent to a page after enrolment.
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
+    pub totp_enrolled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
