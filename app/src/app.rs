@@ -9,7 +9,7 @@ use crate::domain::role::StaffSection;
 use crate::domain::site::SiteInfo;
 use crate::domain::talk::TalkChannel;
 use crate::features::admin::{
-    AdminItemsPage, ApplyFormEditorPage, ItemEditorPage, ItemVersionPage,
+    AdminItemsPage, ApplyFormEditorPage, ItemEditorPage, ItemVersionPage, SecurityPage,
 };
 use crate::features::{
     apply::{ApplyFormPage, ApplyReviewPage},
@@ -172,7 +172,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/items/:code") view=ItemEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/items/:code/v/:version") view=ItemVersionPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/items/:code/form") view=ApplyFormEditorPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin/security") view=|| view! { <StaffPage section=StaffSection::Security/> } ssr=SsrMode::Async/>
+                    <Route path=path!("admin/security") view=SecurityPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/audit") view=supervision::AuditLogPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("kiosk") view=KioskLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=kiosk::KioskHome ssr=SsrMode::Async/>

@@ -7,6 +7,7 @@ pub mod casework;
 pub mod catalogue;
 pub mod citizen;
 pub mod error;
+pub mod security;
 pub mod site;
 pub mod staff;
 pub mod supervision;

@@ -1,6 +1,7 @@
 //! Server-side half of the portal (feature `ssr` only): database access, use cases, audit.
 //! Depends on `domain`; never on `api` or the pages. One use case = one transaction.
 
+pub mod account_security;
 pub mod accounts;
 pub mod application_forms;
 pub mod applications;

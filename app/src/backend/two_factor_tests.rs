@@ -3,6 +3,7 @@
 //! administrator.
 
 use super::audit::{self, ChainCheck};
+use super::account_security;
 use super::auth::{self, LoggedIn, Login};
 use super::demo;
 use super::entities::user;
@@ -63,6 +64,22 @@ async fn code_step(
     at: DateTime<Utc>,
 ) -> Result<LoggedIn, ServiceError> {
     auth::second_factor(db, challenge, code, &Client::default(), at).await
+}
+
+/// A session of an account without an authenticator, signed in with the development policy.
+async fn signed_in(db: &DatabaseConnection, username: &str, at: DateTime<Utc>) -> LoggedIn {
+    auth::login(
+        db,
+        username,
+        PASSWORD,
+        &Client::default(),
+        Policy::WhenEnrolled,
+        at,
+    )
+    .await
+    .unwrap()
+    .signed_in()
+    .unwrap()
 }
 
 async fn stored_secret(db: &DatabaseConnection, username: &str) -> Option<String> {
@@ -198,7 +215,7 @@ async fn staff_enrol_an_authenticator_at_their_first_login_and_each_code_works_o
 }
 
 #[tokio::test]
-async fn wrong_codes_lock_the_account_and_a_reset_makes_it_enrol_again() {
+async fn wrong_codes_lock_the_account_and_a_security_administrator_resets_a_lost_authenticator() {
     for t in TestDb::both().await {
         let db = &t.db;
         demo::seed(db, Environment::Development, PASSWORD, t0())
@@ -258,16 +275,71 @@ async fn wrong_codes_lock_the_account_and_a_reset_makes_it_enrol_again() {
             .await
             .unwrap();
 
-        // A lost phone: the security administrator resets; the next login enrols a new secret.
-        let id = user::Entity::find()
-            .filter(user::Column::Username.eq("reviewer1"))
-            .one(db)
+        // A lost phone: only a security administrator resets, not their own, and it is audited.
+        let secadmin = signed_in(db, "secadmin1", after).await;
+        let clerk = signed_in(db, "clerk1", after).await;
+        let bystander = signed_in(db, "citizen1", after).await;
+        assert!(matches!(
+            account_security::reset_second_factor(db, &clerk.account, "reviewer1", after).await,
+            Err(ServiceError::Forbidden(_))
+        ));
+        assert!(matches!(
+            account_security::reset_second_factor(db, &secadmin.account, "secadmin1", after).await,
+            Err(ServiceError::Refused(_))
+        ));
+        assert!(matches!(
+            account_security::reset_second_factor(db, &secadmin.account, "nobody", after).await,
+            Err(ServiceError::NotFound)
+        ));
+        let listed = account_security::overview(db, &secadmin.account, after)
+            .await
+            .unwrap();
+        let row = listed.iter().find(|a| a.username == "reviewer1").unwrap();
+        assert!(
+            row.enrolled_at.is_some() && row.recovery_codes_left == 10,
+            "{row:?}"
+        );
+        assert!(
+            !listed.iter().any(|a| a.username == "citizen1"),
+            "citizens are listed only when locked"
+        );
+        let reviewer_session = challenge_of(
+            auth::login(
+                db,
+                "reviewer1",
+                PASSWORD,
+                &Client::default(),
+                Policy::WhenEnrolled,
+                after,
+            )
+            .await
+            .unwrap(),
+        );
+        let reviewer = code_step(
+            db,
+            &reviewer_session,
+            &app_code(&secret, after + Duration::seconds(30)),
+            after + Duration::seconds(30),
+        )
+        .await
+        .unwrap();
+        account_security::reset_second_factor(db, &secadmin.account, "reviewer1", after)
+            .await
+            .unwrap();
+        // The reset ends the person's sessions (whoever has the phone may have one).
+        assert!(auth::resume(db, &reviewer.token, after)
             .await
             .unwrap()
+            .is_none());
+        assert!(auth::resume(db, &bystander.token, after)
+            .await
             .unwrap()
-            .id;
-        two_factor::reset(db, id).await.unwrap();
+            .is_some());
+        let id = reviewer.account.id;
         assert_eq!(two_factor::recovery_codes_left(db, id).await.unwrap(), 0);
+        assert!(audit_actions(db, "reviewer1")
+            .await
+            .contains(&"security.two_factor_reset".to_string()));
         let again = after + Duration::minutes(1);
         // Without enrolment the development policy lets the password through again…
         assert!(auth::login(
@@ -288,6 +360,61 @@ async fn wrong_codes_lock_the_account_and_a_reset_makes_it_enrol_again() {
             .await
             .unwrap();
         assert_ne!(fresh.enrolment.unwrap().secret.replace(' ', ""), secret);
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_security_administrator_unlocks_a_locked_account_and_it_is_audited() {
+    for t in TestDb::both().await {
+        let db = &t.db;
+        demo::seed(db, Environment::Development, PASSWORD, t0())
+            .await
+            .unwrap();
+        for _ in 0..auth::MAX_FAILED_LOGINS {
+            let _ = auth::login(
+                db,
+                "citizen1",
+                "Wrong#1234",
+                &Client::default(),
+                Policy::WhenEnrolled,
+                t0(),
+            )
+            .await;
+        }
+        let locked = auth::login(
+            db,
+            "citizen1",
+            PASSWORD,
+            &Client::default(),
+            Policy::WhenEnrolled,
+            t0(),
+        )
+        .await;
+        assert!(
+            matches!(locked, Err(ServiceError::Locked(_))),
+            "{}",
+            t.label
+        );
+        let secadmin = signed_in(db, "secadmin1", t0()).await;
+        let listed = account_security::overview(db, &secadmin.account, t0())
+            .await
+            .unwrap();
+        assert!(listed
+            .iter()
+            .any(|a| a.username == "citizen1" && a.locked_until.is_some()));
+        let admin = signed_in(db, "admin1", t0()).await;
+        assert!(matches!(
+            account_security::unlock(db, &admin.account, "citizen1", t0()).await,
+            Err(ServiceError::Forbidden(_))
+        ));
+        account_security::unlock(db, &secadmin.account, "citizen1", t0())
+            .await
+            .unwrap();
+        assert!(signed_in(db, "citizen1", t0()).await.account.username == "citizen1");
+        assert!(audit_actions(db, "citizen1")
+            .await
+            .contains(&"security.unlock".to_string()));
         t.finish().await;
     }
 }

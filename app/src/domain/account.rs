@@ -32,3 +32,18 @@ impl AccountKind {
         .find(|k| k.code() == code)
     }
 }
+
+/// One account as the security administrator sees it: no hash, no secret, no ID number.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountSecurity {
+    pub username: String,
+    pub display_name: String,
+    pub department: Option<String>,
+    pub roles: Vec<crate::domain::role::Role>,
+    /// When the authenticator was enrolled; `None` for none (staff enrol at their next login).
+    pub enrolled_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub recovery_codes_left: u64,
+    /// Set while the account is locked.
+    pub locked_until: Option<chrono::DateTime<chrono::Utc>>,
+    pub failed_logins: i32,
+}

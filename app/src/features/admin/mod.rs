@@ -5,10 +5,12 @@
 mod apply_form;
 mod editor;
 mod items;
+mod security;
 
 pub use apply_form::ApplyFormEditorPage;
 pub use editor::{ItemEditorPage, ItemVersionPage};
 pub use items::AdminItemsPage;
+pub use security::SecurityPage;
 
 use crate::api::catalogue::take_flash;
 use leptos::prelude::*;
