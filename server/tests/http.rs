@@ -1655,3 +1655,110 @@ async fn supervision_pages_endpoints_and_exports_are_for_supervisors_only() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     db.finish().await;
 }
+
+/// The `name=value` of a `Set-Cookie` the response carries for `name`, with its attributes.
+fn set_cookie_named(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+fn code_post(code: &str, cookie: &str) -> Request<Body> {
+    Request::post("/sf/login_second_factor")
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(format!("code={code}")))
+        .unwrap()
+}
+
+fn totp_now(secret: &str) -> String {
+    let raw = data_encoding::BASE32_NOPAD
+        .decode(secret.as_bytes())
+        .unwrap();
+    let step = app::backend::two_factor::step_of(chrono::Utc::now());
+    format!("{:06}", app::backend::two_factor::code_at(&raw, step))
+}
+
+#[tokio::test]
+async fn in_production_a_staff_login_enrols_an_authenticator_and_then_asks_for_its_code() {
+    let (_, db) = app().await;
+    let options = LeptosOptions::builder().output_name("yizhan").build();
+    let router = yizhan::http::router(AppState {
+        environment: Environment::Production,
+        ..state_of(&db, options)
+    });
+    // The right password of a staff member leads to the second step, not to a session.
+    let (status, headers, _) = send(&router, login_request("clerk1", PASSWORD, None)).await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(headers[header::LOCATION], "/login/verify");
+    assert_eq!(session_cookie(&headers), None);
+    let challenge = set_cookie_named(&headers, "yz_login").expect("a challenge cookie");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Max-Age=600"] {
+        assert!(challenge.contains(attribute), "{challenge}");
+    }
+    let challenge = challenge.split(';').next().unwrap().to_string();
+
+    // The enrolment page: QR code, key, ten recovery codes; kept by no cache.
+    let (status, headers, body) = send(&router, get_as("/login/verify", &challenge)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(body.contains("绑定验证器") && body.contains("class=\"enrol-qr\""));
+    assert_eq!(body.matches("<li><code>").count(), 10, "ten recovery codes");
+    let secret: String = body
+        .split("class=\"enrol-secret\"><code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .unwrap()
+        .replace(' ', "");
+    assert_eq!(secret.len(), 32);
+
+    // A wrong code goes back to the page with the reason; the right one signs in at the desk.
+    let wrong = if totp_now(&secret) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let (status, headers, _) = send(&router, code_post(wrong, &challenge)).await;
+    assert!(status.is_redirection());
+    assert_eq!(headers[header::LOCATION], "/login/verify?error=invalid");
+    let (status, headers, _) = send(&router, code_post(&totp_now(&secret), &challenge)).await;
+    assert!(status.is_redirection(), "{status}");
+    assert_eq!(headers[header::LOCATION], "/staff");
+    let session = session_cookie(&headers).expect("a session after the code");
+    assert!(set_cookie_named(&headers, "yz_session")
+        .unwrap()
+        .contains("Secure"));
+    assert!(set_cookie_named(&headers, "yz_login")
+        .unwrap()
+        .contains("Max-Age=0"));
+    let (status, _, body) = send(&router, get_as("/staff", &session)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("王窗口"));
+    // The challenge is spent: the page now says to start again.
+    let (_, _, body) = send(&router, get_as("/login/verify", &challenge)).await;
+    assert!(body.contains("登录验证已超时"), "{body}");
+
+    // Citizens are not asked; the REST login wants the code in the same request.
+    let (_, headers, _) = send(&router, login_request("citizen1", PASSWORD, None)).await;
+    assert!(session_cookie(&headers).is_some());
+    let rest_login = |body: serde_json::Value| {
+        Request::post("/api/v1/session")
+            .header(header::HOST, "portal.test")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let (status, _, body) = send(
+        &router,
+        rest_login(serde_json::json!({"username": "clerk1", "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.contains("second_factor_required"), "{body}");
+    db.finish().await;
+}

@@ -5,6 +5,7 @@ use super::departments::{self, NewDepartment};
 use super::error::{ServiceError, ServiceResult};
 use super::state::Environment;
 use super::talks;
+use super::two_factor;
 use super::users::{self, Identity, NewUser};
 use crate::domain::account::AccountKind;
 use crate::domain::role::Role;
@@ -226,6 +227,11 @@ fn demo_identity(
 
 /// Loads the demo departments and accounts; accounts that exist are left as they are.
 /// Returns the usernames with their roles, for printing.
+/// The demo account that already has an authenticator, so that the demo (where other staff sign
+/// in with a password) shows the second step; its key is public, like the demo password.
+pub const DEMO_TWO_FACTOR_USER: &str = "secadmin1";
+pub const DEMO_TOTP_SECRET: &str = "YIZHANDEMOSECADMINTWOFACTORAAAAA";
+
 pub async fn seed(
     db: &DatabaseConnection,
     environment: Environment,
@@ -265,7 +271,7 @@ pub async fn seed(
         let username = Username::parse(username)
             .map_err(|e| ServiceError::Internal(format!("demo username: {e}")))?;
         if users::find_by_username(db, &username).await?.is_none() {
-            users::create(
+            let created = users::create(
                 db,
                 NewUser {
                     username: username.clone(),
@@ -289,6 +295,9 @@ pub async fn seed(
                 now,
             )
             .await?;
+            if username.as_str() == DEMO_TWO_FACTOR_USER {
+                two_factor::enrol(db, created.id, DEMO_TOTP_SECRET, 0, now).await?;
+            }
         }
         let role_names: Vec<&str> = roles.iter().map(|r| r.name_zh()).collect();
         printed.push((username.to_string(), role_names.join("、")));

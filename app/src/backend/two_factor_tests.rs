@@ -2,8 +2,8 @@
 //! once, recovery codes, challenges that expire or run out, lockout, and a reset by the security
 //! administrator.
 
-use super::audit::{self, ChainCheck};
 use super::account_security;
+use super::audit::{self, ChainCheck};
 use super::auth::{self, LoggedIn, Login};
 use super::demo;
 use super::entities::user;
@@ -80,6 +80,24 @@ async fn signed_in(db: &DatabaseConnection, username: &str, at: DateTime<Utc>) -
     .unwrap()
     .signed_in()
     .unwrap()
+}
+
+/// The demo security administrator, who has an authenticator with the demo key.
+async fn secadmin(db: &DatabaseConnection, at: DateTime<Utc>) -> LoggedIn {
+    let login = auth::login(
+        db,
+        "secadmin1",
+        PASSWORD,
+        &Client::default(),
+        Policy::WhenEnrolled,
+        at,
+    )
+    .await
+    .unwrap();
+    let code = app_code(demo::DEMO_TOTP_SECRET, at);
+    code_step(db, &challenge_of(login), &code, at)
+        .await
+        .unwrap()
 }
 
 async fn stored_secret(db: &DatabaseConnection, username: &str) -> Option<String> {
@@ -276,7 +294,7 @@ async fn wrong_codes_lock_the_account_and_a_security_administrator_resets_a_lost
             .unwrap();
 
         // A lost phone: only a security administrator resets, not their own, and it is audited.
-        let secadmin = signed_in(db, "secadmin1", after).await;
+        let secadmin = secadmin(db, after).await;
         let clerk = signed_in(db, "clerk1", after).await;
         let bystander = signed_in(db, "citizen1", after).await;
         assert!(matches!(
@@ -396,7 +414,7 @@ async fn a_security_administrator_unlocks_a_locked_account_and_it_is_audited() {
             "{}",
             t.label
         );
-        let secadmin = signed_in(db, "secadmin1", t0()).await;
+        let secadmin = secadmin(db, t0()).await;
         let listed = account_security::overview(db, &secadmin.account, t0())
             .await
             .unwrap();
