@@ -177,10 +177,13 @@ pub async fn get_second_factor_prompt() -> Result<SecondFactorPrompt, AppError> 
     context::no_store();
     let token =
         context::request_cookie(crate::backend::two_factor::CHALLENGE_COOKIE).unwrap_or_default();
+    // A short ASCII issuer keeps the QR code coarse enough for an old phone's camera (the
+    // portal's Chinese name, percent-encoded, would triple its length).
+    let issuer = format!("yizhan-{}", state.region_code);
     let prompt = crate::backend::two_factor::prompt(
         &state.db,
         &token,
-        &state.site.portal_name,
+        &issuer,
         chrono::Utc::now(),
     )
     .await

@@ -59,7 +59,7 @@ fn AccountTable(rows: Vec<AccountSecurity>, act: ServerAction<ActOnAccount>) -> 
             let roles = r.roles.iter().map(|role| role.name_zh()).collect::<Vec<_>>().join("、");
             let factor = match r.enrolled_at {
                 Some(at) => format!("已绑定（{}），恢复码剩 {} 个", local_time(at), r.recovery_codes_left),
-                None => "未绑定（下次登录时绑定）".to_string(),
+                None => "未绑定".to_string(),
             };
             let lock = match r.locked_until {
                 Some(until) => format!("锁定至 {}", local_time(until)),
