@@ -180,6 +180,34 @@ pub async fn verify_audit(settings: &Settings) -> Result<(), CliError> {
     }
 }
 
+/// `yizhan backup --out FILE`: the database in one snapshot and every stored file, while the
+/// server may keep running.
+pub async fn backup(settings: &Settings, out: &std::path::Path) -> Result<(), CliError> {
+    let conn = open_database(settings).await?;
+    let report =
+        app::backend::backup::write(&conn, &settings.files_dir(), out, chrono::Utc::now()).await?;
+    println!(
+        "备份完成：{}（{} 张表，{} 行，{} 个文件）",
+        out.display(),
+        report.tables,
+        report.rows,
+        report.files
+    );
+    Ok(())
+}
+
+/// `yizhan restore FILE`: into an empty database (migrated here first) of the same engine.
+pub async fn restore(settings: &Settings, file: &std::path::Path) -> Result<(), CliError> {
+    let conn = open_database(settings).await?;
+    let files = LocalFiles::new(settings.files_dir());
+    let report = app::backend::backup::restore(&conn, &files, file).await?;
+    println!(
+        "恢复完成：{} 张表，{} 行，{} 个文件。请运行 yizhan verify-audit 核对审计日志",
+        report.tables, report.rows, report.files
+    );
+    Ok(())
+}
+
 /// `yizhan calendar show YEAR`: the holidays and make-up days in force, loudly when the year has
 /// no data.
 pub async fn calendar_show(settings: &Settings, year: i32) -> Result<(), CliError> {

@@ -49,6 +49,13 @@ enum Command {
     },
     /// Check the hash chain of the audit log.
     VerifyAudit,
+    /// Write a consistent archive (zip) of the database and the stored files; safe while serving.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Restore an archive of `backup` into an empty database of the same engine.
+    Restore { file: std::path::PathBuf },
     /// The work calendar (工作日历).
     Calendar {
         #[command(subcommand)]
@@ -145,6 +152,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             .await
         }
         Command::VerifyAudit => commands::verify_audit(&settings).await,
+        Command::Backup { out } => commands::backup(&settings, &out).await,
+        Command::Restore { file } => commands::restore(&settings, &file).await,
         Command::Catalogue { action } => match action {
             CatalogueCommand::Export { file } => commands::catalogue_export(&settings, &file).await,
             CatalogueCommand::Import { file } => commands::catalogue_import(&settings, &file).await,

@@ -180,14 +180,9 @@ pub async fn get_second_factor_prompt() -> Result<SecondFactorPrompt, AppError> 
     // A short ASCII issuer keeps the QR code coarse enough for an old phone's camera (the
     // portal's Chinese name, percent-encoded, would triple its length).
     let issuer = format!("yizhan-{}", state.region_code);
-    let prompt = crate::backend::two_factor::prompt(
-        &state.db,
-        &token,
-        &issuer,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(|e| context::fail(e.into()))?;
+    let prompt = crate::backend::two_factor::prompt(&state.db, &token, &issuer, chrono::Utc::now())
+        .await
+        .map_err(|e| context::fail(e.into()))?;
     Ok(SecondFactorPrompt {
         display_name: prompt.display_name,
         enrolment: prompt.enrolment.map(|e| EnrolmentView {

@@ -7,6 +7,7 @@ pub mod application_forms;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod calendar;
 pub mod casework;
 pub mod catalogue;
