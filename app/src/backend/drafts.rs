@@ -15,6 +15,7 @@ use crate::domain::application_form::{Problems, Values};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::workflow::Actor;
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -275,30 +276,30 @@ pub async fn save(
     }
     let (form_json, materials_json, problems_json) =
         (to_json(&values), to_json(&attached), to_json(&problems));
-    match existing {
-        Some(row) => {
-            let mut active: draft::ActiveModel = row.into();
-            active.form = Set(form_json);
-            active.materials = Set(materials_json);
-            active.problems = Set(problems_json);
-            active.updated_at = Set(now);
-            active.update(db).await?;
-        }
-        None => {
-            draft::ActiveModel {
-                user_id: Set(user_id),
-                item_code: Set(item_code.to_string()),
-                form: Set(form_json),
-                materials: Set(materials_json),
-                problems: Set(problems_json),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
-            .await?;
-        }
-    }
+    // One statement that inserts or updates: two requests saving the same draft at once (a
+    // double tap reaching two server instances) must not collide on the (user, item) key.
+    draft::Entity::insert(draft::ActiveModel {
+        user_id: Set(user_id),
+        item_code: Set(item_code.to_string()),
+        form: Set(form_json),
+        materials: Set(materials_json),
+        problems: Set(problems_json),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([draft::Column::UserId, draft::Column::ItemCode])
+            .update_columns([
+                draft::Column::Form,
+                draft::Column::Materials,
+                draft::Column::Problems,
+                draft::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
     Ok(DraftView {
         form,
         values,
