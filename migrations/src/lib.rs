@@ -12,6 +12,7 @@ mod m20261201_000006_back_office;
 mod m20261202_000007_conversations;
 mod m20261203_000008_supervision;
 mod m20261204_000009_two_factor;
+mod m20261205_000010_audit_retention;
 
 pub use m20261123_000001_departments_users_roles::GENESIS_HASH;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_conversations::Migration),
             Box::new(m20261203_000008_supervision::Migration),
             Box::new(m20261204_000009_two_factor::Migration),
+            Box::new(m20261205_000010_audit_retention::Migration),
         ]
     }
 }

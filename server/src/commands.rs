@@ -374,7 +374,10 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         leptos_options: leptos_options(&settings),
     };
     crate::metrics::mark_start();
-    tokio::spawn(run_scheduler(state.db.clone()));
+    tokio::spawn(run_scheduler(
+        state.db.clone(),
+        settings.audit_retention_days,
+    ));
     let mailer = app::backend::mailer::Mailer::new(
         settings.smtp_url.as_deref(),
         &settings.mail_from,
@@ -411,7 +414,7 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
 
 /// The clock scheduler: once a minute, every clock whose check day has come (cards, reminders,
 /// deemed acceptance and consent). Safe to run on every instance of a PostgreSQL deployment.
-async fn run_scheduler(db: DatabaseConnection) {
+async fn run_scheduler(db: DatabaseConnection, audit_retention_days: i64) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
@@ -431,6 +434,12 @@ async fn run_scheduler(db: DatabaseConnection) {
             ),
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "scheduler pass failed"),
+        }
+        // Audit entries past the retention time go; younger ones the database keeps anyway.
+        match app::backend::audit::prune(&db, audit_retention_days, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(entries = n, "audit log pruned"),
+            Err(e) => tracing::error!(error = %e, "audit prune failed"),
         }
     }
 }

@@ -28,7 +28,13 @@ pub struct Settings {
     /// `keys/certificate-ed25519.p8` in the data dir; generated there on first start in
     /// development, required in production).
     pub signing_key: PathBuf,
+    /// Days the audit log keeps an entry (`YIZHAN_AUDIT_RETENTION_DAYS`, default 1095, at least
+    /// 183: 等保 level 3 asks for six months).
+    pub audit_retention_days: i64,
 }
+
+/// Three years unless configured.
+pub const AUDIT_RETENTION_DEFAULT: i64 = 1095;
 
 /// A setting that cannot be used, with the variable to fix.
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +121,19 @@ impl Settings {
                     hint: "应为 20 到 900 之间的秒数，默认 90",
                 })?,
         };
+        let audit_retention_days = match get("YIZHAN_AUDIT_RETENTION_DAYS") {
+            None => AUDIT_RETENTION_DEFAULT,
+            Some(text) => text
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| (app::backend::audit::MIN_RETENTION_DAYS..=36_500).contains(d))
+                .ok_or(SettingsError {
+                    var: "YIZHAN_AUDIT_RETENTION_DAYS",
+                    value: text,
+                    hint: "审计日志至少保存 6 个月：应为 183 到 36500 之间的天数，默认 1095",
+                })?,
+        };
         let card_reader_url = match get("YIZHAN_CARD_READER_URL") {
             None => None,
             // A demo card must never stand in for a real one.
@@ -176,6 +195,7 @@ impl Settings {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("keys").join("certificate-ed25519.p8")),
             data_dir,
+            audit_retention_days,
         })
     }
 }

@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         // gzip, as the browser accepts).
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.public_url.starts_with("https://"),
+            strict_transport,
+        ))
         .layer(middleware::from_fn(device_cookie))
         .layer(middleware::from_fn(reject_cross_site_writes))
         .layer(middleware::from_fn(metrics::track))
@@ -259,6 +263,23 @@ async fn security_headers(req: Request, next: Next) -> Response {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(DEFAULT_CSP),
+        );
+    }
+    response
+}
+
+/// HSTS once the portal is reached over HTTPS (`YIZHAN_PUBLIC_URL`): browsers then refuse plain
+/// HTTP to it for a year, subdomains included.
+async fn strict_transport(
+    axum::extract::State(https): axum::extract::State<bool>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(req).await;
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
     response

@@ -23,6 +23,9 @@ fn without_settings_the_portal_uses_sqlite_under_data_on_port_3000() {
     assert_eq!(s.site.portal_name, "示范市一站式网上办事大厅");
     assert_eq!(s.site.kiosk_idle_seconds, 90);
     assert_eq!(s.site.card_reader_url, None);
+    assert_eq!(s.audit_retention_days, 1095);
+    let s = settings(&[("YIZHAN_AUDIT_RETENTION_DAYS", "183")]).unwrap();
+    assert_eq!(s.audit_retention_days, 183);
 }
 
 #[test]
@@ -65,6 +68,8 @@ fn each_bad_setting_names_its_variable() {
         ("YIZHAN_SMTP_URL", "mail.example"),
         ("YIZHAN_DEMO_PASSWORD", "123456"),
         ("YIZHAN_KIOSK_IDLE_SECONDS", "5"),
+        ("YIZHAN_AUDIT_RETENTION_DAYS", "90"),
+        ("YIZHAN_AUDIT_RETENTION_DAYS", "forever"),
         ("YIZHAN_KIOSK_IDLE_SECONDS", "ninety"),
         ("YIZHAN_CARD_READER_URL", "COM3"),
     ];

@@ -127,6 +127,18 @@ async fn the_home_page_is_complete_html_with_a_nonce_policy() {
     );
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    // Over plain HTTP no HSTS (a browser would ignore it); behind HTTPS, a year of it.
+    assert!(headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    let options = LeptosOptions::builder().output_name("yizhan").build();
+    let https = yizhan::http::router(AppState {
+        public_url: "https://zwfw.example.gov.cn".into(),
+        ..state_of(&db, options)
+    });
+    let (_, headers, _) = send(&https, get("/guide")).await;
+    assert_eq!(
+        headers[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000; includeSubDomains"
+    );
     db.finish().await;
 }
 

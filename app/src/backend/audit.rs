@@ -5,8 +5,8 @@ use super::entities::audit_log;
 use super::error::ServiceResult;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryOrder,
-    Set, Statement,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -148,13 +148,28 @@ pub enum ChainCheck {
     Broken { entry_id: i64, reason: &'static str },
 }
 
-/// 审计校验: recomputes every hash from the first entry on.
+/// The `prev_hash` the first entry kept must have: the genesis hash, or where the last prune left
+/// the chain.
+async fn anchor(db: &impl ConnectionTrait) -> ServiceResult<String> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT anchor_hash FROM audit_head WHERE id = 1",
+        ))
+        .await?;
+    Ok(match row {
+        Some(r) => r.try_get("", "anchor_hash")?,
+        None => migration::GENESIS_HASH.to_string(),
+    })
+}
+
+/// 审计校验: recomputes every hash from the first entry kept on.
 pub async fn verify(db: &impl ConnectionTrait) -> ServiceResult<ChainCheck> {
     let rows = audit_log::Entity::find()
         .order_by_asc(audit_log::Column::Id)
         .all(db)
         .await?;
-    let mut prev = migration::GENESIS_HASH.to_string();
+    let mut prev = anchor(db).await?;
     for row in &rows {
         if row.prev_hash != prev {
             return Ok(ChainCheck::Broken {
@@ -184,4 +199,70 @@ pub async fn verify(db: &impl ConnectionTrait) -> ServiceResult<ChainCheck> {
     Ok(ChainCheck::Intact {
         entries: rows.len() as u64,
     })
+}
+
+/// The shortest time an entry is kept (等保 level 3: six months); the database refuses to delete
+/// younger entries whatever the setting says.
+pub const MIN_RETENTION_DAYS: i64 = 183;
+
+/// Deletes the entries older than `retention_days` (never fewer than `MIN_RETENTION_DAYS`),
+/// moving the chain's anchor to the first entry kept and recording the prune as an entry of its
+/// own. Returns how many were deleted.
+pub async fn prune(
+    db: &DatabaseConnection,
+    retention_days: i64,
+    now: DateTime<Utc>,
+) -> ServiceResult<u64> {
+    let cutoff = now - chrono::Duration::days(retention_days.max(MIN_RETENTION_DAYS));
+    let backend = db.get_database_backend();
+    let txn = db.begin().await?;
+    // Take the chain's lock first, as appends do.
+    txn.execute_raw(Statement::from_string(
+        backend,
+        "UPDATE audit_head SET entries = entries WHERE id = 1",
+    ))
+    .await?;
+    let Some(first_kept) = audit_log::Entity::find()
+        .filter(audit_log::Column::At.gte(cutoff))
+        .order_by_asc(audit_log::Column::Id)
+        .one(&txn)
+        .await?
+    else {
+        txn.rollback().await?;
+        return Ok(0);
+    };
+    let deleted = audit_log::Entity::delete_many()
+        .filter(audit_log::Column::Id.lt(first_kept.id))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if deleted > 0 {
+        let set_anchor = match backend {
+            DbBackend::Postgres => "UPDATE audit_head SET anchor_hash = $1 WHERE id = 1",
+            _ => "UPDATE audit_head SET anchor_hash = ? WHERE id = 1",
+        };
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            set_anchor,
+            [first_kept.prev_hash.into()],
+        ))
+        .await?;
+        append(
+            &txn,
+            AuditEntry::by(
+                "system",
+                "audit.pruned",
+                "audit_log".into(),
+                format!(
+                    "entries={deleted} before={} retention_days={}",
+                    cutoff.format("%Y-%m-%d"),
+                    retention_days.max(MIN_RETENTION_DAYS)
+                ),
+                now,
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(deleted)
 }

@@ -377,10 +377,117 @@ async fn every_login_attempt_is_audited_and_the_chain_verifies() {
     }
 }
 
+/// What someone with the database's owner rights could do: take away the append-only triggers.
+async fn drop_audit_guards(db: &DatabaseConnection) {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            exec(db, "DROP TRIGGER audit_log_append_only ON audit_log").await
+        }
+        _ => {
+            exec(db, "DROP TRIGGER audit_log_no_update").await;
+            exec(db, "DROP TRIGGER audit_log_keep").await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_change_or_delete_a_recent_audit_entry() {
+    for t in TestDb::both().await {
+        seeded(&t.db).await;
+        for sql in [
+            "UPDATE audit_log SET detail = 'roles=admin' WHERE id = 3",
+            "DELETE FROM audit_log WHERE id = 4",
+        ] {
+            let r =
+                t.db.execute_raw(Statement::from_string(t.db.get_database_backend(), sql))
+                    .await;
+            assert!(r.is_err(), "{}: {sql} went through", t.label);
+        }
+        assert!(matches!(
+            audit::verify(&t.db).await.unwrap(),
+            ChainCheck::Intact { .. }
+        ));
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn pruning_keeps_the_retention_and_the_chain_verifiable() {
+    for t in TestDb::both().await {
+        let now = Utc::now();
+        let entry = |days_ago: i64, i: usize| {
+            AuditEntry::by(
+                "cli",
+                "test.entry",
+                format!("n:{i}"),
+                String::new(),
+                now - Duration::days(days_ago),
+            )
+        };
+        // Entries 400, 300 and 100 days old, and today's.
+        for (i, days_ago) in [400, 400, 300, 100, 0].into_iter().enumerate() {
+            let txn = t.db.begin().await.unwrap();
+            audit::append(&txn, entry(days_ago, i)).await.unwrap();
+            txn.commit().await.unwrap();
+        }
+        // Keeping a year deletes the two 400-day-old ones; the chain checks from the new anchor.
+        assert_eq!(
+            audit::prune(&t.db, 365, now).await.unwrap(),
+            2,
+            "{}",
+            t.label
+        );
+        assert!(
+            matches!(
+                audit::verify(&t.db).await.unwrap(),
+                ChainCheck::Intact { entries: 4 }
+            ),
+            "{}: the three kept and the prune's own entry",
+            t.label
+        );
+        // A setting below six months still keeps six months.
+        assert_eq!(
+            audit::prune(&t.db, 30, now).await.unwrap(),
+            1,
+            "{}",
+            t.label
+        );
+        let left: Vec<String> =
+            t.db.query_all_raw(Statement::from_string(
+                t.db.get_database_backend(),
+                "SELECT target FROM audit_log ORDER BY id",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get("", "target").unwrap())
+            .collect();
+        assert_eq!(
+            left,
+            ["n:3", "n:4", "audit_log", "audit_log"],
+            "{}",
+            t.label
+        );
+        assert!(matches!(
+            audit::verify(&t.db).await.unwrap(),
+            ChainCheck::Intact { .. }
+        ));
+        // Deleting the oldest kept entry behind the prune's back is caught.
+        drop_audit_guards(&t.db).await;
+        exec(&t.db, "DELETE FROM audit_log WHERE target = 'n:3'").await;
+        assert!(matches!(
+            audit::verify(&t.db).await.unwrap(),
+            ChainCheck::Broken { .. }
+        ));
+        t.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn an_edited_or_deleted_audit_entry_breaks_the_chain() {
     for t in TestDb::both().await {
         seeded(&t.db).await;
+        drop_audit_guards(&t.db).await;
         exec(
             &t.db,
             "UPDATE audit_log SET detail = 'roles=admin' WHERE id = 3",
@@ -399,6 +506,7 @@ async fn an_edited_or_deleted_audit_entry_breaks_the_chain() {
     }
     for t in TestDb::both().await {
         seeded(&t.db).await;
+        drop_audit_guards(&t.db).await;
         exec(&t.db, "DELETE FROM audit_log WHERE id = 4").await;
         assert!(
             matches!(
