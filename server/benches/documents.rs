@@ -11,6 +11,7 @@ use app::backend::documents::{self, Links};
 use app::backend::files::LocalFiles;
 use app::backend::state::Environment;
 use app::backend::throttle::Client;
+use app::backend::two_factor::Policy;
 use app::backend::{auth, calendar, demo, demo_catalogue, uploads};
 use app::domain::casework::{MissingMaterial, NoticeKind};
 use app::domain::site::SiteInfo;
@@ -36,9 +37,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let staff = |name: &'static str| {
         let conn = conn.clone();
         async move {
-            let s = auth::login(&conn, name, PASSWORD, &Client::default(), now)
-                .await
-                .expect("login");
+            let s = auth::login(
+                &conn,
+                name,
+                PASSWORD,
+                &Client::default(),
+                Policy::WhenEnrolled,
+                now,
+            )
+            .await
+            .expect("login")
+            .signed_in()
+            .expect("the demo's staff sign in with a password");
             Caller::of(&s.account)
         }
     };

@@ -7,6 +7,7 @@ use app::backend::files::LocalFiles;
 use app::backend::state::{AppState, Environment};
 use app::backend::supervision::{self, ExportRequest, Scope};
 use app::backend::throttle::Client;
+use app::backend::two_factor::Policy;
 use app::backend::{auth, calendar, demo, demo_cases, demo_catalogue, ratings};
 use app::domain::supervision::{Measure, Period};
 use app::domain::time::local_date;
@@ -76,7 +77,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         rebuild_time.as_secs_f64()
     );
 
-    let supervisor = auth::login(&conn, "supervisor1", PASSWORD, &Client::default(), now).await?;
+    // The demo's staff sign in with a password (development policy).
+    let supervisor = auth::login(
+        &conn,
+        "supervisor1",
+        PASSWORD,
+        &Client::default(),
+        Policy::WhenEnrolled,
+        now,
+    )
+    .await?
+    .signed_in()
+    .expect("supervisor1 has no second factor in the demo");
     let account = supervisor.account.clone();
     let region = Scope::Region;
     let year = Period::chosen("12m", None, None, today)?;

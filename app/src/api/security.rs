@@ -3,14 +3,13 @@
 
 use super::error::AppError;
 use crate::domain::account::AccountSecurity;
-use crate::domain::role::Role;
 use leptos::prelude::*;
 
 #[server(prefix = "/sf", endpoint = "account_security")]
 pub async fn get_account_security() -> Result<Vec<AccountSecurity>, AppError> {
     use super::context;
     let run = async {
-        let actor = context::require_role(&[Role::SecurityAdmin]).await?;
+        let actor = context::require_role(&[crate::domain::role::Role::SecurityAdmin]).await?;
         let state = context::state()?;
         Ok(
             crate::backend::account_security::overview(&state.db, &actor, chrono::Utc::now())
@@ -33,7 +32,7 @@ pub async fn act_on_account(username: String, action: SecurityAction) -> Result<
     use super::context;
     use crate::backend::account_security;
     let run = async {
-        let actor = context::require_role(&[Role::SecurityAdmin]).await?;
+        let actor = context::require_role(&[crate::domain::role::Role::SecurityAdmin]).await?;
         let state = context::state()?;
         let now = chrono::Utc::now();
         match action {

@@ -175,11 +175,12 @@ pub async fn start_with(url: &str, dir: &Dir, port: u16, vars: &[(&str, String)]
     }
     // The server's own log, for reading when a test fails.
     let log = std::fs::File::create(dir.0.join(format!("serve-{port}.log"))).unwrap();
-    let child = cmd.stdout(Stdio::null()).stderr(log).spawn().unwrap();
+    // Owned by the guard from the start: a server that never gets ready is killed too.
+    let server = Server(cmd.stdout(Stdio::null()).stderr(log).spawn().unwrap());
     for _ in 0..300 {
         if let Ok(a) = request(port, "GET", "/readyz", &[], b"").await {
             if a.status == 200 {
-                return Server(child);
+                return server;
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
