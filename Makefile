@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/scripts/node_modules/.bin:$(PATH)
 # Tests, the browser server and the build share one debug build of the server.
 E2E_ADDR ?= 127.0.0.1:3710
 
-.PHONY: run build test test-rust test-e2e bench lint fmt
+.PHONY: run build test test-rust test-e2e bench audit lint fmt
 
 ## make run: build, migrate an SQLite database in data/, load demo data (with 3,000 cases), serve http://127.0.0.1:3000
 run:
@@ -39,6 +39,13 @@ bench:
 	cargo bench -p yizhan --bench applications
 	cargo bench -p yizhan --bench documents
 	cargo bench -p yizhan --bench supervision
+
+## make audit: schemathesis against the OpenAPI description and sqlmap against search, status and
+## login, on a fresh demo database; fails on any finding (reports in target/audit)
+audit:
+	scripts/setup.sh build
+	cargo leptos build
+	scripts/audit.sh
 
 lint:
 	cargo fmt --all -- --check

@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         // Township lines are slow: pages, the wasm bundle and JSON go out compressed (brotli or
         // gzip, as the browser accepts).
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(api_errors_as_json))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(
             state.public_url.starts_with("https://"),
@@ -266,6 +267,42 @@ async fn security_headers(req: Request, next: Next) -> Response {
         );
     }
     response
+}
+
+/// The REST API answers every error as `{code, message}` in Chinese, including the ones axum's
+/// extractors make before a handler runs (a query or body that does not parse, a missing
+/// `Content-Type`), which would otherwise be English plain text.
+async fn api_errors_as_json(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !api || !status.is_client_error() || !plain {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "请求体应为 JSON，并带上 Content-Type: application/json",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求内容过大"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "不支持该请求方法"),
+        StatusCode::NOT_FOUND => ("not_found", "未找到相关记录"),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "invalid_body",
+            "请求内容无法识别：请按接口说明检查字段名称和类型",
+        ),
+        _ => (
+            "bad_request",
+            "请求格式不正确：请按接口说明检查参数和请求体",
+        ),
+    };
+    let body = serde_json::json!({"code": code, "message": message});
+    (status, Json(body)).into_response()
 }
 
 /// HSTS once the portal is reached over HTTPS (`YIZHAN_PUBLIC_URL`): browsers then refuse plain

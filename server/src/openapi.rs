@@ -11,11 +11,36 @@ fn error_response(description: &str) -> Value {
     })
 }
 
+/// Errors any operation can answer before or around its own work: a request that does not parse,
+/// no session or the wrong role, an unknown record, a body too large or not JSON, too many tries.
+const COMMON_ERRORS: [(&str, &str); 7] = [
+    ("400", "请求格式不正确"),
+    ("401", "未登录或会话已结束"),
+    ("403", "无权访问"),
+    ("404", "未找到"),
+    ("413", "请求内容过大"),
+    ("415", "请求体不是 JSON"),
+    ("429", "尝试次数过多"),
+];
+
 pub fn document() -> Value {
     let mut doc = catalogue_document();
     for more in [case_paths(), talk_paths(), supervision_paths()] {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
             paths.extend(more);
+        }
+    }
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in operation.values_mut().filter_map(Value::as_object_mut) {
+                if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                    for (status, description) in COMMON_ERRORS {
+                        responses
+                            .entry(status)
+                            .or_insert_with(|| error_response(description));
+                    }
+                }
+            }
         }
     }
     doc

@@ -1774,3 +1774,39 @@ async fn in_production_a_staff_login_enrols_an_authenticator_and_then_asks_for_i
     assert!(body.contains("second_factor_required"), "{body}");
     db.finish().await;
 }
+
+/// Found by schemathesis: a page number near `u64::MAX` overflowed the row offset (the request
+/// died), and extractor errors came back as English plain text.
+#[tokio::test]
+async fn absurd_pages_and_malformed_requests_get_answers_in_chinese_json() {
+    let (router, db) = app().await;
+    for path in [
+        "/api/v1/consultations?page=922337203685477582",
+        "/api/v1/mailbox-letters?page=922337203685477582",
+    ] {
+        let (status, _, body) = send(&router, get(path)).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    }
+    let (status, headers, body) =
+        send(&router, get("/api/v1/items?per_page=null&per_page=null")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    assert!(
+        body.contains("\"code\":\"bad_request\"") && body.contains("请求格式不正确"),
+        "{body}"
+    );
+    let session = session_of(&router, "citizen1").await;
+    let req = Request::post("/api/v1/applications")
+        .header(header::HOST, "portal.test")
+        .header(header::COOKIE, session)
+        .header("idempotency-key", "key-without-body")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = send(&router, req).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(body.contains("Content-Type: application/json"), "{body}");
+    db.finish().await;
+}

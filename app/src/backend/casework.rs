@@ -250,7 +250,7 @@ pub async fn queue(
         Sort::Submitted => select.order_by_asc(application::Column::Id),
         Sort::Newest => select.order_by_desc(application::Column::Id),
     };
-    let page = Ord::max(q.page, 1);
+    let page = q.page.clamp(1, super::db::MAX_PAGE);
     let rows = select
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)

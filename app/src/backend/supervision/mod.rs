@@ -27,8 +27,7 @@ use crate::domain::supervision::GradeRules;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Set, Statement, Value};
 
-/// The last page a list offers (an absurd page number is not an error, just the end).
-pub(crate) const MAX_PAGE: u64 = 100_000;
+pub(crate) use super::db::MAX_PAGE;
 
 /// Whose view of supervision data someone has.
 #[derive(Debug, Clone, PartialEq, Eq)]

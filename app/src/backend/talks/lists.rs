@@ -143,7 +143,7 @@ pub async fn queue(
         &q,
     );
     let total = select.clone().count(db).await?;
-    let page = std::cmp::max(page, 1);
+    let page = page.clamp(1, super::super::db::MAX_PAGE);
     let ordered = if queue == TalkQueue::Done {
         select.order_by_desc(conv::Column::UpdatedAt)
     } else {
@@ -249,7 +249,7 @@ pub async fn public(
         );
     }
     let total = select.clone().count(db).await?;
-    let page = std::cmp::max(filter.page, 1);
+    let page = filter.page.clamp(1, super::super::db::MAX_PAGE);
     let rows = select
         .order_by_desc(conv::Column::AnsweredOn)
         .order_by_desc(conv::Column::Id)
