@@ -12,14 +12,16 @@ fn error_response(description: &str) -> Value {
 }
 
 /// Errors any operation can answer before or around its own work: a request that does not parse,
-/// no session or the wrong role, an unknown record, a body too large or not JSON, too many tries.
-const COMMON_ERRORS: [(&str, &str); 7] = [
+/// no session or the wrong role, an unknown record, a body too large, not JSON or of the wrong
+/// shape, too many tries.
+const COMMON_ERRORS: [(&str, &str); 8] = [
     ("400", "请求格式不正确"),
     ("401", "未登录或会话已结束"),
     ("403", "无权访问"),
     ("404", "未找到"),
     ("413", "请求内容过大"),
     ("415", "请求体不是 JSON"),
+    ("422", "请求内容无法识别"),
     ("429", "尝试次数过多"),
 ];
 
