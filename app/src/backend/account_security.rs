@@ -11,7 +11,6 @@ use crate::domain::account::AccountSecurity;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
@@ -104,15 +103,7 @@ pub async fn unlock(
         ),
     )
     .await?;
-    user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(
-            user::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(user::Column::Id.eq(row.id))
-        .exec(&txn)
-        .await?;
+    users::clear_failures(&txn, row.id).await?;
     txn.commit().await?;
     Ok(())
 }

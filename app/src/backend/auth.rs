@@ -164,15 +164,7 @@ async fn begin_session(
     roles: &[Role],
     now: DateTime<Utc>,
 ) -> ServiceResult<String> {
-    user::Entity::update_many()
-        .col_expr(user::Column::FailedLogins, Expr::value(0))
-        .col_expr(
-            user::Column::LockedUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .filter(user::Column::Id.eq(row.id))
-        .exec(txn)
-        .await?;
+    users::clear_failures(txn, row.id).await?;
     let token = sessions::start(txn, row.id, Role::idle_timeout_secs(roles), now).await?;
     audit::append(
         txn,

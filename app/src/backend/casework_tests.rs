@@ -6,7 +6,6 @@
 //! as a PDF whose text says what it must.
 
 use super::applications::{self, ActionInput, Caller, NewMaterial, NewSuspension};
-use super::auth;
 use super::casework::{self, QueueQuery, WalkIn};
 use super::catalogue::tests::pdf_text;
 use super::certificates::{self, Signer};
@@ -15,9 +14,7 @@ use super::entities::{application, audit_log, certificate, clock};
 use super::error::ServiceError;
 use super::files::LocalFiles;
 use super::state::Environment;
-use super::testing::TestDb;
-use super::throttle::Client;
-use super::two_factor;
+use super::testing::{self, TestDb};
 use super::{demo, demo_catalogue, processes, scheduler, uploads};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::Card;
@@ -76,18 +73,7 @@ async fn seeded(db: &DatabaseConnection) {
 }
 
 async fn staff(db: &DatabaseConnection, username: &str) -> Caller {
-    let s = auth::login(
-        db,
-        username,
-        PASSWORD,
-        &Client::default(),
-        two_factor::Policy::WhenEnrolled,
-        at("2026-09-01"),
-    )
-    .await
-    .unwrap()
-    .signed_in()
-    .unwrap();
+    let s = testing::sign_in(db, username, PASSWORD, at("2026-09-01")).await;
     Caller::of(&s.account)
 }
 

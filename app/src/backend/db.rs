@@ -81,6 +81,10 @@ fn short_cause(err: &DbErr) -> String {
         .collect()
 }
 
+/// The deepest page a list serves: a larger page number asked for is this one (a huge number
+/// would overflow the row offset).
+pub const MAX_PAGE: u64 = 100_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +112,3 @@ mod tests {
         assert!(err.to_string().contains("sqlite://"));
     }
 }
-
-/// The deepest page a list serves: a larger page number asked for is this one (a huge number
-/// would overflow the row offset).
-pub const MAX_PAGE: u64 = 100_000;

@@ -10,7 +10,7 @@ use super::entities::{application, application_material, message, outbox, sessio
 use super::error::ServiceError;
 use super::files::LocalFiles;
 use super::my_cases;
-use super::testing::TestDb;
+use super::testing::{self, TestDb};
 use super::throttle::Client;
 use super::two_factor;
 use super::{demo, demo_catalogue, uploads};
@@ -50,18 +50,7 @@ async fn seeded(db: &DatabaseConnection) {
 }
 
 async fn citizen(db: &DatabaseConnection, username: &str) -> Caller {
-    let s = auth::login(
-        db,
-        username,
-        PASSWORD,
-        &Client::default(),
-        two_factor::Policy::WhenEnrolled,
-        t0(),
-    )
-    .await
-    .unwrap()
-    .signed_in()
-    .unwrap();
+    let s = testing::sign_in(db, username, PASSWORD, t0()).await;
     Caller {
         user_id: Some(s.account.id),
         name: s.account.username,
@@ -193,18 +182,7 @@ async fn people_and_companies_register_and_an_id_number_has_one_account() {
         assert_eq!(profile.credit_code.as_deref(), Some("91350100M000100Y43"));
         assert_eq!(profile.name, "陈新民");
         // The new account logs in with its password.
-        auth::login(
-            db,
-            "chenxm",
-            "Lanhua#2026",
-            &Client::default(),
-            two_factor::Policy::WhenEnrolled,
-            t0(),
-        )
-        .await
-        .unwrap()
-        .signed_in()
-        .unwrap();
+        testing::sign_in(db, "chenxm", "Lanhua#2026", t0()).await;
         t.finish().await;
     }
 }
@@ -292,42 +270,9 @@ async fn logging_out_everywhere_ends_every_session_of_the_account() {
     for t in TestDb::both().await {
         let db = &t.db;
         seeded(db).await;
-        let phone = auth::login(
-            db,
-            "citizen1",
-            PASSWORD,
-            &Client::default(),
-            two_factor::Policy::WhenEnrolled,
-            t0(),
-        )
-        .await
-        .unwrap()
-        .signed_in()
-        .unwrap();
-        let _pc = auth::login(
-            db,
-            "citizen1",
-            PASSWORD,
-            &Client::default(),
-            two_factor::Policy::WhenEnrolled,
-            t0(),
-        )
-        .await
-        .unwrap()
-        .signed_in()
-        .unwrap();
-        let other = auth::login(
-            db,
-            "citizen2",
-            PASSWORD,
-            &Client::default(),
-            two_factor::Policy::WhenEnrolled,
-            t0(),
-        )
-        .await
-        .unwrap()
-        .signed_in()
-        .unwrap();
+        let phone = testing::sign_in(db, "citizen1", PASSWORD, t0()).await;
+        let _pc = testing::sign_in(db, "citizen1", PASSWORD, t0()).await;
+        let other = testing::sign_in(db, "citizen2", PASSWORD, t0()).await;
         auth::logout(db, &phone.token, LogoutScope::Everywhere, t0())
             .await
             .unwrap();
@@ -803,65 +748,10 @@ async fn a_concluded_case_is_rated_once_by_its_applicant() {
     }
 }
 
-/// A real SMTP server (scripts/smtp_sink.py, aiosmtpd) on `port`, stopped when dropped.
-struct SmtpSink {
-    child: std::process::Child,
-    out: std::path::PathBuf,
-}
-
-impl SmtpSink {
-    fn start(port: u16) -> SmtpSink {
-        use std::io::BufRead;
-        let out =
-            std::env::temp_dir().join(format!("yizhan-mail-{}-{port}.jsonl", std::process::id()));
-        let _ = std::fs::remove_file(&out);
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
-        let mut child = std::process::Command::new("python3")
-            .args([script, "--port", &port.to_string(), "--out"])
-            .arg(&out)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("python3 runs the SMTP sink (make test installs python3-aiosmtpd)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(
-            line.trim(),
-            "ready",
-            "the SMTP sink did not start: is aiosmtpd installed?"
-        );
-        SmtpSink { child, out }
-    }
-
-    fn mails(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(&self.out)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.out);
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 async fn mail_waits_while_smtp_is_down_and_goes_out_once_when_it_is_back() {
     use super::mailer::{self, LoggingSms, Mailer};
+    use super::testing::{free_port, SmtpSink};
     for t in TestDb::both().await {
         let db = &t.db;
         seeded(db).await;

@@ -9,9 +9,7 @@ use super::error::ServiceError;
 use super::ratings::{self, NewRating, RectificationStep};
 use super::state::Environment;
 use super::supervision::{self, ExportRequest, Scope};
-use super::testing::TestDb;
-use super::throttle::Client;
-use super::two_factor;
+use super::testing::{self, TestDb};
 use super::{calendar, demo, scheduler};
 use crate::domain::supervision::{
     CardAction, CardStatus, Cell, Figures, Grade, GradeRules, Measure, Period, RectificationState,
@@ -44,19 +42,9 @@ fn period() -> Period {
 }
 
 async fn account(db: &DatabaseConnection, username: &str) -> auth::Account {
-    auth::login(
-        db,
-        username,
-        PASSWORD,
-        &Client::default(),
-        two_factor::Policy::WhenEnrolled,
-        at("2026-11-01"),
-    )
-    .await
-    .unwrap()
-    .signed_in()
-    .unwrap()
-    .account
+    testing::sign_in(db, username, PASSWORD, at("2026-11-01"))
+        .await
+        .account
 }
 
 /// One case with its milestones: (received, accepted, decided, on time, early, days used).

@@ -13,9 +13,8 @@ use super::files::LocalFiles;
 use super::state::Environment;
 use super::talks::lists::{self as talk_lists, PublicFilter};
 use super::talks::{self, SentFile, TalkInput, Viewer};
-use super::testing::TestDb;
+use super::testing::{self, TestDb};
 use super::throttle::Client;
-use super::two_factor;
 use super::{demo, demo_catalogue};
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::site::SiteInfo;
@@ -57,19 +56,9 @@ async fn seeded(db: &DatabaseConnection) {
 }
 
 async fn account(db: &DatabaseConnection, username: &str) -> auth::Account {
-    auth::login(
-        db,
-        username,
-        PASSWORD,
-        &Client::default(),
-        two_factor::Policy::WhenEnrolled,
-        at("2026-09-01"),
-    )
-    .await
-    .unwrap()
-    .signed_in()
-    .unwrap()
-    .account
+    testing::sign_in(db, username, PASSWORD, at("2026-09-01"))
+        .await
+        .account
 }
 
 async fn staff(db: &DatabaseConnection, username: &str) -> Viewer {

@@ -125,3 +125,83 @@ impl TestDb {
         }
     }
 }
+
+/// A real SMTP server (scripts/smtp_sink.py, aiosmtpd) on `port`, stopped when dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    out: std::path::PathBuf,
+}
+
+impl SmtpSink {
+    pub fn start(port: u16) -> SmtpSink {
+        use std::io::BufRead;
+        let out =
+            std::env::temp_dir().join(format!("yizhan-mail-{}-{port}.jsonl", std::process::id()));
+        let _ = std::fs::remove_file(&out);
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
+        let mut child = std::process::Command::new("python3")
+            .args([script, "--port", &port.to_string(), "--out"])
+            .arg(&out)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs the SMTP sink (make test installs python3-aiosmtpd)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(
+            line.trim(),
+            "ready",
+            "the SMTP sink did not start: is aiosmtpd installed?"
+        );
+        SmtpSink { child, out }
+    }
+
+    /// Every message received so far: `{to, subject, body}`.
+    pub fn mails(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.out);
+    }
+}
+
+/// A port nobody listens on just now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Signs in an account that has no second factor (the demo's citizens and, in development, its
+/// staff), as the login page would.
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    username: &str,
+    password: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> super::auth::LoggedIn {
+    super::auth::login(
+        db,
+        username,
+        password,
+        &super::throttle::Client::default(),
+        super::two_factor::Policy::WhenEnrolled,
+        at,
+    )
+    .await
+    .expect("login")
+    .signed_in()
+    .expect("no second factor for this account")
+}

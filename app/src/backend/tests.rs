@@ -6,7 +6,7 @@ use super::auth::{self, LOCK_MINUTES, MAX_FAILED_LOGINS};
 use super::demo;
 use super::error::ServiceError;
 use super::state::Environment;
-use super::testing::TestDb;
+use super::testing::{self, TestDb};
 use super::throttle::Client;
 use super::two_factor;
 use super::users::{self, NewUser};
@@ -142,18 +142,7 @@ async fn a_taken_username_or_a_weak_password_is_refused_with_a_reason() {
 async fn login_starts_a_session_that_idles_out_after_the_role_timeout() {
     for t in TestDb::both().await {
         seeded(&t.db).await;
-        let clerk = auth::login(
-            &t.db,
-            "clerk1",
-            PASSWORD,
-            &Client::default(),
-            two_factor::Policy::WhenEnrolled,
-            t0(),
-        )
-        .await
-        .unwrap()
-        .signed_in()
-        .unwrap();
+        let clerk = testing::sign_in(&t.db, "clerk1", PASSWORD, t0()).await;
         assert_eq!(clerk.account.roles, vec![Role::Clerk]);
         assert_eq!(
             clerk.account.department_name.as_deref(),
@@ -189,18 +178,7 @@ async fn login_starts_a_session_that_idles_out_after_the_role_timeout() {
         );
 
         // A citizen's session lasts thirty idle minutes.
-        let citizen = auth::login(
-            &t.db,
-            "citizen1",
-            PASSWORD,
-            &Client::default(),
-            two_factor::Policy::WhenEnrolled,
-            t0(),
-        )
-        .await
-        .unwrap()
-        .signed_in()
-        .unwrap();
+        let citizen = testing::sign_in(&t.db, "citizen1", PASSWORD, t0()).await;
         let at = t0() + Duration::minutes(25);
         assert!(
             auth::resume(&t.db, &citizen.token, at)
@@ -218,18 +196,7 @@ async fn login_starts_a_session_that_idles_out_after_the_role_timeout() {
 async fn logout_ends_the_session_and_forged_tokens_find_nothing() {
     for t in TestDb::both().await {
         seeded(&t.db).await;
-        let s = auth::login(
-            &t.db,
-            "approver1",
-            PASSWORD,
-            &Client::default(),
-            two_factor::Policy::WhenEnrolled,
-            t0(),
-        )
-        .await
-        .unwrap()
-        .signed_in()
-        .unwrap();
+        let s = testing::sign_in(&t.db, "approver1", PASSWORD, t0()).await;
         auth::logout(&t.db, &s.token, auth::LogoutScope::ThisDevice, t0())
             .await
             .unwrap();
@@ -331,18 +298,7 @@ async fn repeated_wrong_passwords_lock_the_account_for_fifteen_minutes() {
 async fn every_login_attempt_is_audited_and_the_chain_verifies() {
     for t in TestDb::both().await {
         seeded(&t.db).await;
-        auth::login(
-            &t.db,
-            "clerk1",
-            PASSWORD,
-            &Client::default(),
-            two_factor::Policy::WhenEnrolled,
-            t0(),
-        )
-        .await
-        .unwrap()
-        .signed_in()
-        .unwrap();
+        testing::sign_in(&t.db, "clerk1", PASSWORD, t0()).await;
         auth::login(
             &t.db,
             "clerk1",

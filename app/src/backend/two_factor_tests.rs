@@ -9,7 +9,7 @@ use super::demo;
 use super::entities::user;
 use super::error::ServiceError;
 use super::state::Environment;
-use super::testing::TestDb;
+use super::testing::{self, TestDb};
 use super::throttle::Client;
 use super::two_factor::{self, Policy};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -68,18 +68,7 @@ async fn code_step(
 
 /// A session of an account without an authenticator, signed in with the development policy.
 async fn signed_in(db: &DatabaseConnection, username: &str, at: DateTime<Utc>) -> LoggedIn {
-    auth::login(
-        db,
-        username,
-        PASSWORD,
-        &Client::default(),
-        Policy::WhenEnrolled,
-        at,
-    )
-    .await
-    .unwrap()
-    .signed_in()
-    .unwrap()
+    testing::sign_in(db, username, PASSWORD, at).await
 }
 
 /// The demo security administrator, who has an authenticator with the demo key.

@@ -11,6 +11,7 @@ use crate::domain::password::check_password;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     Set, TransactionTrait,
@@ -153,4 +154,19 @@ pub async fn roles_of(db: &impl ConnectionTrait, user_id: i32) -> ServiceResult<
         .collect();
     roles.sort();
     Ok(roles)
+}
+
+/// Forgets an account's failed logins and lifts its lock (a right login, or the security
+/// administrator's unlock).
+pub async fn clear_failures(db: &impl ConnectionTrait, user_id: i32) -> ServiceResult<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

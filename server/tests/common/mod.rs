@@ -2,6 +2,7 @@
 //! the crash and several-instances tests.
 #![allow(dead_code)] // each test binary uses its own part of these helpers
 
+pub use app::backend::testing::free_port;
 use app::backend::users::{self, NewUser};
 use app::domain::account::AccountKind;
 use app::domain::role::Role;
@@ -50,14 +51,6 @@ pub fn yizhan(url: &str, dir: &Dir, args: &[&str], port: u16) -> Command {
         .env("YIZHAN_ADDR", format!("127.0.0.1:{port}"))
         .env("YIZHAN_LOG", "warn");
     cmd
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// A response: status and body.
@@ -291,55 +284,4 @@ pub async fn citizens(db: &DatabaseConnection, prefix: &str, n: usize) -> Vec<St
         .unwrap();
     }
     names
-}
-
-/// A real SMTP server (scripts/smtp_sink.py, aiosmtpd) on `port`, stopped when dropped.
-pub struct SmtpSink {
-    child: Child,
-    out: std::path::PathBuf,
-}
-
-impl SmtpSink {
-    pub fn start(port: u16) -> SmtpSink {
-        use std::io::BufRead;
-        let out =
-            std::env::temp_dir().join(format!("yizhan-sink-{}-{port}.jsonl", std::process::id()));
-        let _ = std::fs::remove_file(&out);
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/smtp_sink.py");
-        let mut child = Command::new("python3")
-            .args([script, "--port", &port.to_string(), "--out"])
-            .arg(&out)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the SMTP sink (make test installs python3-aiosmtpd)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert_eq!(line.trim(), "ready", "the SMTP sink did not start");
-        SmtpSink { child, out }
-    }
-
-    /// Every message received: (recipient, subject).
-    pub fn mails(&self) -> Vec<(String, String)> {
-        std::fs::read_to_string(&self.out)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                (
-                    v["to"][0].as_str().unwrap_or_default().to_string(),
-                    v["subject"].as_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.out);
-    }
 }
