@@ -31,9 +31,13 @@ test-e2e:
 	cargo leptos build
 	cd end2end && E2E_ADDR=$(E2E_ADDR) npx playwright test
 
-## make bench: the benchmarks of DESIGN.md §6 (the clock scan, the catalogue, applications, documents, supervision), as tables
+## make bench: the bars of DESIGN.md §6 in one table (the release server loaded by wrk over loopback,
+## written to target/bench/report.md), then the detailed tables of the clock scan, the catalogue,
+## applications, documents and supervision
 bench:
-	scripts/setup.sh build
+	scripts/setup.sh bench
+	cargo leptos build --release
+	cargo bench -p yizhan --bench load
 	cargo bench -p yizhan --bench clock_scan
 	cargo bench -p yizhan --bench catalogue
 	cargo bench -p yizhan --bench applications

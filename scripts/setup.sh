@@ -4,6 +4,7 @@
 #   scripts/setup.sh build   — toolchain for the site (wasm target, cargo-leptos, wasm-bindgen)
 #   scripts/setup.sh release — the above plus wasm-opt (binaryen from npm)
 #   scripts/setup.sh test    — the build toolchain plus Chromium, pdftotext and Playwright
+#   scripts/setup.sh bench   — the release toolchain plus wrk and curl
 # Every mode installs the Chinese font the PDFs embed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -92,9 +93,17 @@ browser() {
   fi
 }
 
+# The load generator and the client of `make bench`.
+load_tools() {
+  if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
+    apt_install wrk curl
+  fi
+}
+
 case "${1:-build}" in
   build) wasm_target; cargo_leptos; wasm_bindgen_cli; font ;;
   release) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt; font ;;
   test) wasm_target; cargo_leptos; wasm_bindgen_cli; font; pdf_tools; smtp_sink; browser ;;
-  *) echo "usage: $0 build|release|test" >&2; exit 2 ;;
+  bench) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt; font; load_tools ;;
+  *) echo "usage: $0 build|release|test|bench" >&2; exit 2 ;;
 esac

@@ -2,7 +2,7 @@
 //! pages rendered whole by the router (in process, no network), one at a time and 50 at once.
 //! Run with `make bench`; prints tables. Not a test: it asserts nothing about time.
 
-use app::backend::catalogue::{items, search, Editor};
+use app::backend::catalogue::{items, search};
 use app::backend::files::LocalFiles;
 use app::backend::state::{AppState, Environment};
 use app::backend::{demo, demo_catalogue};
@@ -23,33 +23,6 @@ const ITEMS: usize = 2_000;
 const SEQUENTIAL: usize = 400;
 const CONNECTIONS: usize = 50;
 const PER_CONNECTION: usize = 20;
-
-/// Towns of the fictional county, to make 2,000 distinct items out of the demo catalogue's ones.
-const TOWNS: &[&str] = &[
-    "城关镇",
-    "东河镇",
-    "西山镇",
-    "南湖乡",
-    "北岭乡",
-    "青石镇",
-    "白沙镇",
-    "桃源乡",
-    "柳林镇",
-    "金田乡",
-    "梅溪镇",
-    "竹园乡",
-    "石门镇",
-    "清水乡",
-    "龙口镇",
-    "凤鸣乡",
-    "马场镇",
-    "新桥乡",
-    "太平镇",
-    "长乐乡",
-    "双河镇",
-    "三江乡",
-    "五里镇",
-];
 
 fn page(path: &str) -> Request<Body> {
     Request::get(path)
@@ -76,28 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let load = Instant::now();
     demo::seed(&conn, Environment::Development, "Bench@2026x", now).await?;
     demo_catalogue::seed(&conn, &files, now).await?;
-    let base = demo_catalogue::catalogue(now)?;
-    let mut n = base.items.len();
-    let mut last_code = String::new();
-    'fill: for town in TOWNS {
-        for (i, record) in base.items.iter().enumerate() {
-            if n >= ITEMS {
-                break 'fill;
-            }
-            let mut g = record.guide.clone();
-            g.code = format!("990199-{}-{:04}", &g.code[7..9], n);
-            g.name = format!("{}（{town}）", g.name);
-            g.result_sample = None;
-            for m in &mut g.materials {
-                m.blank_form = None;
-                m.sample = None;
-            }
-            g.location = format!("示范市{town}便民服务中心 {}号窗口", i % 9 + 1);
-            last_code = g.code.clone();
-            items::save(&conn, g, None, "", &Editor::named("bench"), now).await?;
-            n += 1;
-        }
-    }
+    let (n, last_code) = common::fill_catalogue(&conn, ITEMS, now).await?;
     let load_time = load.elapsed();
 
     println!("\n| catalogue, SQLite, {n} items | value |");

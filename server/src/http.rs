@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         // Township lines are slow: pages, the wasm bundle and JSON go out compressed (brotli or
         // gzip, as the browser accepts).
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn(api_errors_as_json))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(
@@ -156,6 +157,28 @@ async fn server_fn(state: AppState, req: Request) -> Response {
     handle_server_fns_with_context(move || provide_context(state.clone()), req)
         .await
         .into_response()
+}
+
+/// A server function that returns its error with `?` (without `context::fail`) is answered 500
+/// by leptos whatever the error: give a script the status the error means (403 for a refusal,
+/// 404, 422 …), read from the error itself. Only the server functions' 500s are looked at, and
+/// their bodies are small.
+async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let server_fn = req.uri().path().starts_with("/sf/");
+    let res = next.run(req).await;
+    if !server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::api::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(err.http_status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {

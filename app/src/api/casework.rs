@@ -148,9 +148,13 @@ pub async fn get_intake_form(
         .await
         .map_err(super::context::fail)?;
     let state = super::context::state()?;
-    let (view, found) =
-        crate::backend::casework::intake_form(&state.db, account.id, &item_code, lookup.as_deref())
-            .await?;
+    let (view, found) = crate::backend::casework::intake_form(
+        &state.db,
+        &crate::backend::applications::Caller::of(&account),
+        &item_code,
+        lookup.as_deref(),
+    )
+    .await?;
     let values = view.values;
     let lookup = found.map(|name| match name {
         Some(name) => LookupResult::Found(name),

@@ -57,6 +57,16 @@ impl Caller {
         self.actors.iter().any(|a| matches!(a, Actor::Staff(_)))
     }
 
+    /// Whether the caller holds a role that works on cases (not only an administrator's).
+    pub fn handles_cases(&self) -> bool {
+        self.roles().into_iter().any(Role::handles_cases)
+    }
+
+    /// Whether the caller may read cases and letters (see [`Role::reads_cases`]).
+    pub fn reads_cases(&self) -> bool {
+        self.roles().into_iter().any(Role::reads_cases)
+    }
+
     /// The staff roles the caller holds.
     pub fn roles(&self) -> Vec<Role> {
         self.actors

@@ -35,12 +35,15 @@ use std::collections::HashMap;
 /// Rows on one page of a queue.
 pub const PER_PAGE: u64 = 20;
 
-/// Staff only; anyone else is refused before anything is read.
-fn require_staff(caller: &Caller) -> ServiceResult<()> {
-    if caller.is_staff() {
+/// Staff who handle or supervise cases only; anyone else — administrators included — is refused
+/// before anything is read.
+fn require_case_reader(caller: &Caller) -> ServiceResult<()> {
+    if caller.reads_cases() {
         Ok(())
     } else {
-        Err(ServiceError::Forbidden("仅限工作人员".into()))
+        Err(ServiceError::Forbidden(
+            "办件仅限业务人员和监察员查看".into(),
+        ))
     }
 }
 
@@ -225,7 +228,7 @@ pub async fn queue(
     q: &QueueQuery,
     today: NaiveDate,
 ) -> ServiceResult<QueuePage> {
-    require_staff(caller)?;
+    require_case_reader(caller)?;
     let mut counts = Vec::new();
     for queue in Queue::ALL {
         let n = base(caller, &q.search, q.mine)
@@ -333,7 +336,7 @@ async fn visible(
     caller: &Caller,
     case_no: &str,
 ) -> ServiceResult<application::Model> {
-    require_staff(caller)?;
+    require_case_reader(caller)?;
     let app = applications::find(db, case_no)
         .await?
         .filter(|a| a.state != State::Draft.code())
@@ -363,6 +366,9 @@ pub async fn claim(
     case_no: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
+    if !caller.handles_cases() {
+        return Err(ServiceError::Forbidden("只有业务人员可以认领办件".into()));
+    }
     let app = visible(db, caller, case_no).await?;
     let me = caller
         .user_id
@@ -796,7 +802,7 @@ pub async fn act(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ServiceResult<application::Model> {
-    require_staff(caller)?;
+    require_case_reader(caller)?;
     // Reading another department's case is refused the same way as acting on it.
     visible(db, caller, case_no).await?;
     let prepared =
@@ -887,14 +893,26 @@ pub async fn find_person(
 /// The intake form of an item: the clerk's draft, or a fresh form. With `lookup` (an ID number),
 /// the person's account fills what the clerk has not typed, and the answer says whose account
 /// it is (`Some(Some(name))`) or that there is none (`Some(None)`, the number then goes into the
-/// form's identity field).
+/// form's identity field). Only a clerk whose counter takes the item in may look people up.
 pub async fn intake_form(
     db: &DatabaseConnection,
-    clerk_id: i32,
+    caller: &Caller,
     item_code: &str,
     lookup: Option<&str>,
 ) -> ServiceResult<(drafts::DraftView, Option<Option<String>>)> {
+    let clerk_id = caller
+        .user_id
+        .filter(|_| caller.roles().contains(&Role::Clerk))
+        .ok_or(ServiceError::Forbidden("只有窗口人员可以收件".into()))?;
     let mut view = drafts::open(db, clerk_id, item_code).await?;
+    if !casework::in_charge(
+        Action::Submit,
+        &view.form.detail.guide.department,
+        None,
+        &caller.desk,
+    ) {
+        return Err(ServiceError::Forbidden("该事项不由您所在的部门收件".into()));
+    }
     let Some(id) = lookup.map(str::trim).filter(|l| !l.is_empty()) else {
         return Ok((view, None));
     };

@@ -69,10 +69,18 @@ impl Signer {
                     std::fs::create_dir_all(dir)
                         .map_err(|e| ServiceError::Internal(format!("key dir: {e}")))?;
                 }
-                write_private(path, &bytes)
-                    .map_err(|e| ServiceError::Internal(format!("key file: {e}")))?;
-                tracing::info!(key_id = %signer.key_id, "generated a development signing key");
-                Ok(signer)
+                match publish_private(path, &bytes) {
+                    Ok(()) => {
+                        tracing::info!(key_id = %signer.key_id, "generated a development signing key");
+                        Ok(signer)
+                    }
+                    // Another instance sharing the data directory got there first: use its key,
+                    // so that every instance signs with the same one.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Self::load_or_create(path, environment)
+                    }
+                    Err(e) => Err(ServiceError::Internal(format!("key file: {e}"))),
+                }
             }
             Err(e) => Err(ServiceError::Internal(format!(
                 "signing key {}: {e}",
@@ -101,16 +109,29 @@ impl Signer {
     }
 }
 
+/// Puts the key at `path` whole or not at all: it is written to a file of this process's own and
+/// then linked into place, which fails with `AlreadyExists` when another process was first — so a
+/// reader never sees half a key.
+fn publish_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let own = path.with_extension(format!("new-{:016x}", rand::random::<u64>()));
+    write_private(&own, bytes)?;
+    let linked = std::fs::hard_link(&own, path);
+    let _ = std::fs::remove_file(&own);
+    linked
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    let mut file = std::fs::OpenOptions::new()
         .write(true)
-        .create_new(true)
+        .create(true)
+        .truncate(true)
         .mode(0o600)
-        .open(path)?
-        .write_all(bytes)
+        .open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 #[cfg(not(unix))]
@@ -297,6 +318,26 @@ mod tests {
         }
         std::fs::write(&path, b"not a key").unwrap();
         assert!(Signer::load_or_create(&path, Environment::Development).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn instances_starting_together_on_one_data_directory_share_one_key() {
+        let dir = std::env::temp_dir().join(format!("yizhan-keys-{}", std::process::id()));
+        let path = dir.join("keys/certificate-ed25519.p8");
+        let _ = std::fs::remove_dir_all(&dir);
+        let ids: Vec<String> = std::thread::scope(|s| {
+            let starts: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| Signer::load_or_create(&path, Environment::Development)))
+                .collect();
+            starts
+                .into_iter()
+                .map(|t| t.join().unwrap().expect("every instance starts").key_id)
+                .collect()
+        });
+        assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+        let left: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no half-made key files are left behind");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -83,6 +83,21 @@ impl Role {
         !matches!(self, Role::Citizen | Role::Company)
     }
 
+    /// 业务人员: the roles that take in, review, approve and answer cases and letters.
+    pub fn handles_cases(self) -> bool {
+        matches!(
+            self,
+            Role::Clerk | Role::Reviewer | Role::Approver | Role::Head
+        )
+    }
+
+    /// Who may read cases and letters with their personal data: those who handle them and the
+    /// supervisors who watch over them. The three administrators may not (separation of duties:
+    /// they keep the system, the accounts and the audit log, not the citizens' files).
+    pub fn reads_cases(self) -> bool {
+        self.handles_cases() || self == Role::Supervisor
+    }
+
     /// Idle time after which a session ends: staff 10 minutes, citizens 30 (DESIGN.md §6).
     pub fn idle_timeout_secs(roles: &[Role]) -> i64 {
         if roles.iter().any(|r| r.is_staff()) {

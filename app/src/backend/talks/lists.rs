@@ -118,8 +118,10 @@ pub async fn queue(
     q: &str,
     page: u64,
 ) -> ServiceResult<TalkQueuePage> {
-    if !caller.is_staff() {
-        return Err(ServiceError::Forbidden("只有工作人员可以查看".into()));
+    if !caller.reads_cases() {
+        return Err(ServiceError::Forbidden(
+            "只有业务人员和监察员可以查看".into(),
+        ));
     }
     let q = q.trim().chars().take(40).collect::<String>();
     let mut counts = Vec::new();

@@ -379,8 +379,8 @@ fn staff_may(row: &conv::Model, who: Who, caller: &Caller) -> ServiceResult<Resu
     let channel = channel_of(row)?;
     let desk = caller.desk.department.as_deref();
     let roles = caller.roles();
-    if !caller.is_staff() {
-        return Ok(Err("只有工作人员可以办理".into()));
+    if !caller.handles_cases() {
+        return Ok(Err("只有业务人员可以办理".into()));
     }
     let handler = match (row.department_code.as_deref(), channel) {
         (Some(d), _) if Some(d) == desk => true,
