@@ -15,17 +15,9 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn is_staff(&self) -> bool {
-        self.roles.iter().any(|r| r.is_staff())
-    }
-
     /// Where this person lands after logging in.
     pub fn home_path(&self) -> &'static str {
-        if self.is_staff() {
-            "/staff"
-        } else {
-            "/my"
-        }
+        crate::domain::role::Role::home_path(&self.roles)
     }
 }
 

@@ -98,6 +98,22 @@ impl Role {
         self.handles_cases() || self == Role::Supervisor
     }
 
+    /// Where a person with these roles lands after logging in: the case desk for those who read
+    /// cases, an administrator's own section for the administrators, 我的办事 for the public.
+    pub fn home_path(roles: &[Role]) -> &'static str {
+        if roles.iter().any(|r| r.reads_cases()) {
+            "/staff"
+        } else if roles.contains(&Role::Admin) {
+            StaffSection::Admin.path()
+        } else if roles.contains(&Role::SecurityAdmin) {
+            StaffSection::Security.path()
+        } else if roles.contains(&Role::AuditAdmin) {
+            StaffSection::Audit.path()
+        } else {
+            "/my"
+        }
+    }
+
     /// Idle time after which a session ends: staff 10 minutes, citizens 30 (DESIGN.md §6).
     pub fn idle_timeout_secs(roles: &[Role]) -> i64 {
         if roles.iter().any(|r| r.is_staff()) {
@@ -225,6 +241,21 @@ mod tests {
                 StaffSection::Oversight
             ]
         );
+    }
+
+    #[test]
+    fn administrators_read_no_cases_and_land_in_their_own_section() {
+        for admin in [Role::Admin, Role::SecurityAdmin, Role::AuditAdmin] {
+            assert!(!admin.reads_cases() && !admin.handles_cases(), "{admin:?}");
+        }
+        assert!(Role::Supervisor.reads_cases() && !Role::Supervisor.handles_cases());
+        assert!(Role::Clerk.handles_cases());
+        assert_eq!(Role::home_path(&[Role::Reviewer]), "/staff");
+        assert_eq!(Role::home_path(&[Role::Supervisor]), "/staff");
+        assert_eq!(Role::home_path(&[Role::Admin]), "/admin");
+        assert_eq!(Role::home_path(&[Role::SecurityAdmin]), "/admin/security");
+        assert_eq!(Role::home_path(&[Role::AuditAdmin]), "/admin/audit");
+        assert_eq!(Role::home_path(&[Role::Citizen]), "/my");
     }
 
     #[test]

@@ -92,6 +92,11 @@ fn QueueView(page: Resource<Result<QueuePage, AppError>>, path: String) -> impl 
                 Suspend::new(async move {
                     match page.await {
                         Ok(page) => view! { <QueueScreen page=page path=path/> }.into_any(),
+                        // The three administrators share the staff frame but handle no cases.
+                        Err(AppError::NotAllowed(_)) => view! {
+                            <p class="flash">"您的角色不经办办件，请从左侧导航进入您的工作栏目。"</p>
+                        }
+                        .into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })
