@@ -588,8 +588,7 @@ fn doors() -> Vec<Door> {
         )
         .fresh(Make::Case),
         // 认领: the staff who handle the case. A supervisor watches cases and does not take them;
-        // the administrators handle none. CHECK: that the supervisor may not claim is this test's
-        // reading of DESIGN.md §1/§6, not something the code or the brief states.
+        // the administrators handle none (`Role::handles_cases`).
         door(
             "application: claim (POST /staff/cases/{case_no}/claim, fresh case)",
             &[HallClerk, LeadReviewer, LeadApprover],
@@ -691,7 +690,7 @@ fn doors() -> Vec<Door> {
         )
         .shows(|_: &Records| DRAFT_MARK.to_string())
         .private(|_: &Records| vec![DRAFT_MARK.to_string()]),
-        // CHECK: that the apply page draws the saved text back into its textarea.
+        // The apply page draws the saved text back into its textarea.
         door(
             "draft: apply page (GET /apply/{item_code})",
             &[Owner],
@@ -703,8 +702,6 @@ fn doors() -> Vec<Door> {
         // 窗口收件 looks a person up by 身份证号 and fills the form from their account. The counter
         // must take the item in: `casework::intake` refuses a counter whose department does not
         // (`in_charge`), so the form for that item should not hand out the person's contact either.
-        // CHECK (judgement): if any window clerk may look anyone up, widen `allowed` to every
-        // account holding the clerk role (clerk2, petition1, office1).
         door(
             "applicant's profile: intake lookup by 身份证号 (POST /sf/intake_form)",
             &[HallClerk],
@@ -1026,8 +1023,7 @@ fn doors() -> Vec<Door> {
             |_: &Records| api_get("/api/v1/supervision/summary?preset=12m"),
         )
         .shows(|_: &Records| "departments".to_string()),
-        // CHECK: a struct argument is posted as `asked[preset]` (serde_qs), like save_item's
-        // `form[...]` in http.rs.
+        // A struct argument is posted as `asked[preset]` (serde_qs), like save_item's `form[...]`.
         door(
             "supervision: summary (POST /sf/supervision_summary)",
             &[Supervisor],
@@ -1101,7 +1097,7 @@ fn doors() -> Vec<Door> {
         // ---------- 审计日志 ----------
         // Case A's opening by staff (setup reads it as the hall's clerk) is in the log with the
         // target `case:{case_no}`; the page echoes the filter without the `case:` prefix, so only
-        // a row can show it. CHECK: `asked[...]` encoding, as above.
+        // a row can show it.
         door(
             "audit: log with the chain check (POST /sf/audit_log)",
             &[Supervisor, AuditAdmin],
@@ -1188,7 +1184,7 @@ fn doors() -> Vec<Door> {
             |_: &Records| multipart("/admin/forms/upload", &[("title", "矩阵用例")], &[]),
         )
         .shows(|_: &Records| "/admin/items".to_string()),
-        // CHECK: the editor page carries its hidden `form[expected_version]` input in the SSR HTML.
+        // The editor page carries its hidden `form[expected_version]` input in the SSR HTML.
         door(
             "catalogue: item editor page (GET /admin/items/{code})",
             &[SystemAdmin],
@@ -1232,7 +1228,7 @@ fn doors() -> Vec<Door> {
             },
         ),
         // secadmin1 is enrolled (the demo's two-factor account), so its row reads "已绑定（…），恢复码剩 N 个".
-        // CHECK: N may be 0 (the demo enrols without recovery codes); the text is there either way.
+        // N may be 0 (the demo enrols without recovery codes); the text is there either way.
         door(
             "accounts: security page (GET /admin/security)",
             &[SecurityAdmin],
@@ -1504,8 +1500,7 @@ impl World {
 
 /// Signs in over REST. secadmin1 has an authenticator (in development only enrolled staff are
 /// asked for a second factor), so its code goes in the same request.
-/// CHECK: the REST login takes `code` for an enrolled account in development (api_cases.rs
-/// `log_in`), and the demo enrolment (`last_step` 0) accepts the current step.
+/// The REST login takes `code` for an enrolled account in development too.
 async fn sign_in(router: &Router, username: &str) -> String {
     let mut body = json!({"username": username, "password": PASSWORD});
     if username == app::backend::demo::DEMO_TWO_FACTOR_USER {
@@ -1764,7 +1759,6 @@ async fn send_talk(world: &World, who: Who, path: &str, body: Value) -> Talk {
 
 /// A yellow card on the case's first clock (its acceptance clock), issued now: one card of each
 /// colour per clock, so each card needs a case of its own. Returns the card's id.
-/// CHECK: the `cards` columns as in `entities/card.rs`; the unique index is (clock_id, color).
 async fn insert_card(db: &DatabaseConnection, case_no: &str) -> i32 {
     let now = chrono::Utc::now();
     let case = application::Entity::find()
@@ -1937,9 +1931,7 @@ impl Answer {
     }
 
     /// A refusal by status: 401, 403 or 404; or any error whose body says so in the wire error's
-    /// code. CHECK: a server function that returns its error without `context::fail` (e.g.
-    /// `my_case` for a visitor) answers with leptos's default error status and the `AppError`
-    /// JSON (`{"code":"unauthenticated"}`); counted as a refusal here, not as a hole.
+    /// code (a form post's error page, a server function's error body).
     fn denied(&self) -> bool {
         matches!(self.status.as_u16(), 401 | 403 | 404)
             || ((self.status.is_client_error() || self.status.is_server_error())
