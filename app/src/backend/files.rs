@@ -51,8 +51,10 @@ impl FileStore for LocalFiles {
             let dir = path.parent().ok_or_else(|| io::Error::other("no parent"))?;
             tokio::fs::create_dir_all(dir).await?;
             // Written under a temporary name, flushed, then renamed: a crash never leaves a
-            // half-written file under the real name.
-            let tmp = dir.join(format!(".{sha}.{}.tmp", std::process::id()));
+            // half-written file under the real name. The name is this write's own, because the
+            // same bytes may be uploaded twice at once (by one server or by several sharing the
+            // directory), and one rename must not take the other's file away.
+            let tmp = dir.join(format!(".{sha}.{:016x}.tmp", rand::random::<u64>()));
             let mut file = tokio::fs::File::create(&tmp).await?;
             tokio::io::AsyncWriteExt::write_all(&mut file, &bytes).await?;
             file.sync_all().await?;
@@ -90,6 +92,30 @@ mod tests {
         assert_eq!(store.get(&sha).await.unwrap().unwrap(), b"%PDF-1.7 test");
         assert_eq!(store.get("../../etc/passwd").await.unwrap(), None);
         assert_eq!(store.get(&"0".repeat(64)).await.unwrap(), None);
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn the_same_bytes_uploaded_many_times_at_once_are_all_stored() {
+        let dir = std::env::temp_dir().join(format!("yizhan-files-same-{}", std::process::id()));
+        let store = std::sync::Arc::new(LocalFiles::new(&dir));
+        let puts: Vec<_> = (0..32)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.put(b"%PDF-1.7 same scan".to_vec()).await })
+            })
+            .collect();
+        for put in puts {
+            assert_eq!(
+                put.await.unwrap().expect("every upload is stored"),
+                sha256_hex(b"%PDF-1.7 same scan")
+            );
+        }
+        let sha = sha256_hex(b"%PDF-1.7 same scan");
+        assert_eq!(
+            store.get(&sha).await.unwrap().unwrap(),
+            b"%PDF-1.7 same scan"
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 }
