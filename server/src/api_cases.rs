@@ -9,7 +9,7 @@ use app::api::context::{clear_cookie_header, client_of, set_cookie_header};
 use app::backend::applications::{self, Caller};
 use app::backend::auth::{self, Account, LogoutScope};
 use app::backend::casework::{self, QueueQuery};
-use app::backend::drafts::{self, DraftInput};
+use app::backend::drafts;
 use app::backend::error::ServiceError;
 use app::backend::sessions::COOKIE_NAME;
 use app::backend::state::AppState;
@@ -275,58 +275,41 @@ async fn create(
             )
         })?
         .to_string();
-    drafts::check_key(&key)?;
     let caller = Caller::of(&account);
     let cal = calendar::load(&state.db).await?;
     let now = chrono::Utc::now();
-    // A replay answers before anything is saved again.
-    let submitted = match drafts::earlier(&state.db, account.id, &key).await? {
-        Some(s) => s,
-        None => {
-            let values: Values = body
-                .form
-                .iter()
-                .map(|(k, v)| {
-                    let text = match v {
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Bool(true) => "1".into(),
-                        serde_json::Value::Bool(false) | serde_json::Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    (k.clone(), text)
-                })
-                .collect();
-            drafts::save(
-                &state.db,
-                state.files.as_ref(),
-                account.id,
-                &body.item_code,
-                DraftInput {
-                    values,
-                    attach: body
-                        .materials
-                        .iter()
-                        .map(|m| (m.material_code.clone(), m.file_id))
-                        .collect(),
-                    check_all: true,
-                    ..DraftInput::default()
-                },
-                now,
-            )
-            .await?;
-            drafts::submit(
-                &state.db,
-                &cal,
-                &state.region_code,
-                &caller,
-                &body.item_code,
-                &key,
-                today(),
-                now,
-            )
-            .await?
-        }
-    };
+    let values: Values = body
+        .form
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(true) => "1".into(),
+                serde_json::Value::Bool(false) | serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k.clone(), text)
+        })
+        .collect();
+    let attach: Vec<(String, i64)> = body
+        .materials
+        .iter()
+        .map(|m| (m.material_code.clone(), m.file_id))
+        .collect();
+    // A replay (the same key again) answers with the first case and saves nothing.
+    let submitted = drafts::submit_posted(
+        &state.db,
+        &cal,
+        &state.region_code,
+        &caller,
+        &body.item_code,
+        &key,
+        &values,
+        &attach,
+        today(),
+        now,
+    )
+    .await?;
     let view =
         my_cases::view_for_owner(&state.db, &cal, account.id, &submitted.case_no, today()).await?;
     let status = if submitted.created {

@@ -111,15 +111,7 @@ async fn create(
         chrono::Utc::now(),
     )
     .await;
-    match sent {
-        Ok(sent) => Ok((StatusCode::CREATED, Json(sent)).into_response()),
-        Err(ServiceError::Fields(problems)) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Json(json!({"code": "invalid", "message": "请按提示修改后再提交", "fields": problems})),
-        )
-            .into_response()),
-        Err(e) => Err(e.into()),
-    }
+    Ok((StatusCode::CREATED, Json(sent?)).into_response())
 }
 
 #[derive(Deserialize, Default)]

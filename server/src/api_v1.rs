@@ -1,12 +1,14 @@
 //! REST API `/api/v1` for the catalogue (DESIGN.md §5): departments, items, one item's guide and
 //! its PDF, the form downloads, the catalogue export, and the OpenAPI document. Errors are
-//! `{"code", "message"}` with a fitting status; causes are logged, never sent.
+//! `{"code", "message"}` with a fitting status (and `fields` when a form is refused); causes are
+//! logged, never sent.
 
 use app::backend::auth::{self, Account};
 use app::backend::catalogue::{forms, items, search, transfer};
 use app::backend::error::ServiceError;
 use app::backend::sessions::COOKIE_NAME;
 use app::backend::state::AppState;
+use app::domain::application_form::Problems;
 use app::domain::role::Role;
 use app::domain::search::{SearchInput, SearchQuery};
 use axum::extract::{Path, Query, State};
@@ -28,8 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/forms/download/{code}", get(download_form))
 }
 
-/// An API error: status, stable code, Chinese message.
-pub struct ApiError(StatusCode, &'static str, String);
+/// An API error: status, stable code, Chinese message, and for a refused form what is wrong with
+/// each field (`fields`: field or material code → what to change).
+pub struct ApiError(StatusCode, &'static str, String, Problems);
 
 impl ApiError {
     /// The Chinese message, for pages that show it.
@@ -38,17 +41,22 @@ impl ApiError {
     }
 
     pub fn new(status: StatusCode, code: &'static str, message: &str) -> ApiError {
-        ApiError(status, code, message.to_string())
+        ApiError(status, code, message.to_string(), Problems::new())
     }
 
     pub fn not_found(what: &str) -> ApiError {
-        ApiError(StatusCode::NOT_FOUND, "not_found", format!("未找到{what}"))
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", &format!("未找到{what}"))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({"code": self.1, "message": self.2}))).into_response()
+        let body = if self.3.is_empty() {
+            json!({"code": self.1, "message": self.2})
+        } else {
+            json!({"code": self.1, "message": self.2, "fields": self.3})
+        };
+        (self.0, Json(body)).into_response()
     }
 }
 
@@ -57,7 +65,11 @@ impl From<ServiceError> for ApiError {
         let wire = app::api::error::AppError::from(e);
         let status =
             StatusCode::from_u16(wire.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        ApiError(status, wire.code(), wire.to_string())
+        let fields = match &wire {
+            app::api::error::AppError::Fields(problems) => problems.clone(),
+            _ => Problems::new(),
+        };
+        ApiError(status, wire.code(), wire.to_string(), fields)
     }
 }
 
@@ -73,13 +85,9 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> ApiResult<Optio
 
 /// The signed-in account, or 401.
 pub async fn require_account(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
-    signed_in(state, headers).await?.ok_or_else(|| {
-        ApiError(
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-            "请先登录".into(),
-        )
-    })
+    signed_in(state, headers)
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录"))
 }
 
 pub async fn require_admin(state: &AppState, headers: &HeaderMap) -> ApiResult<Account> {
@@ -87,10 +95,10 @@ pub async fn require_admin(state: &AppState, headers: &HeaderMap) -> ApiResult<A
     if account.roles.contains(&Role::Admin) {
         Ok(account)
     } else {
-        Err(ApiError(
+        Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            "您的账号无权进行此操作".into(),
+            "您的账号无权进行此操作",
         ))
     }
 }
@@ -115,10 +123,10 @@ fn number(name: &str, value: Option<String>) -> ApiResult<Option<u32>> {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {
-            ApiError(
+            ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
-                format!("参数 {name} 应为正整数"),
+                &format!("参数 {name} 应为正整数"),
             )
         }),
     }

@@ -118,7 +118,9 @@ fn catalogue_document() -> Value {
         },
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["code", "message"], "properties": {
-                "code": {"type": "string"}, "message": {"type": "string"}
+                "code": {"type": "string"}, "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                           "description": "表单被退回时：字段或材料编码 → 应如何修改"}
             }},
             "Department": {"type": "object", "properties": {
                 "code": {"type": "string"}, "name": {"type": "string"}, "short_name": {"type": "string"},
@@ -211,7 +213,7 @@ fn case_paths() -> Value {
                 }}}}},
                 "responses": {"201": case_body.clone(), "200": {"description": "同一 Idempotency-Key 的已有办件"},
                     "400": error_response("缺少 Idempotency-Key"), "401": error_response("未登录"),
-                    "422": error_response("字段有误：detail 为 {字段: 说明}")}
+                    "422": error_response("字段有误：fields 为 {字段或材料编码: 说明}")}
             },
             "get": {
                 "summary": "申请人：本人的办件和草稿；工作人员：本部门的工作队列",
@@ -331,7 +333,7 @@ fn talk_paths() -> Value {
                 "responses": {
                     "201": {"description": "{ref_no, query_code, state, due}"},
                     "401": error_response("须先登录"),
-                    "422": error_response("内容有误：{code, message, fields}")
+                    "422": error_response("内容有误：fields 为 {字段: 说明}")
                 }
             },
             "get": {

@@ -892,6 +892,41 @@ async fn the_rest_api_takes_applications_once_and_keeps_them_to_their_owner() {
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A company files the same item many times at once, each with its own key: every one is a
+    // case of its own (they once met over the applicant's draft of the item and failed).
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..8 {
+        let (router, req) = (router.clone(), submit(&format!("rest-burst-{n:06}")));
+        burst.spawn(async move { send(&router, req).await });
+    }
+    let mut numbers = std::collections::BTreeSet::new();
+    while let Some(answer) = burst.join_next().await {
+        let (status, _, body) = answer.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        numbers.insert(json(&body)["case_no"].as_str().unwrap().to_string());
+    }
+    assert_eq!(numbers.len(), 8, "eight different cases");
+    let (_, _, body) = send(&router, get_as("/api/v1/applications", &mine)).await;
+    assert_eq!(json(&body)["applications"].as_array().unwrap().len(), 9);
+    // Something wrong: refused field by field, and nothing is left behind as a draft.
+    let mut wrong = application.clone();
+    wrong["form"]["mobile"] = "12345".into();
+    wrong["materials"][0]["file_id"] = 999_999.into();
+    let mut req = json_request("POST", "/api/v1/applications", &mine, wrong);
+    req.headers_mut()
+        .insert("idempotency-key", "rest-wrong-000001".parse().unwrap());
+    let (status, _, body) = send(&router, req).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields = &json(&body)["fields"];
+    assert!(
+        fields["mobile"].is_string() && fields["m1"].is_string(),
+        "{body}"
+    );
+    let (_, _, body) = send(&router, get_as("/api/v1/applications", &mine)).await;
+    assert!(
+        json(&body)["drafts"].as_array().unwrap().is_empty(),
+        "{body}"
+    );
 
     // The owner reads it and its receipt.
     let (status, _, body) = send(

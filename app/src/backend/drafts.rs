@@ -425,6 +425,17 @@ pub async fn earlier(
     }))
 }
 
+/// The account of `caller` if it may submit: signed in, and the applicant.
+fn applicant_id(caller: &Caller) -> ServiceResult<i32> {
+    let user_id = caller
+        .user_id
+        .ok_or(ServiceError::Forbidden("登录后才能提交".into()))?;
+    if !caller.actors.contains(&Actor::Applicant) {
+        return Err(ServiceError::Forbidden("只有申请人本人可以提交".into()));
+    }
+    Ok(user_id)
+}
+
 /// Submits the draft of `caller` for the item. The same `key` again returns the first result and
 /// creates nothing; a draft with problems is refused field by field (and keeps everything).
 #[allow(clippy::too_many_arguments)]
@@ -439,12 +450,7 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> ServiceResult<Submitted> {
     check_key(key)?;
-    let user_id = caller
-        .user_id
-        .ok_or(ServiceError::Forbidden("登录后才能提交".into()))?;
-    if !caller.actors.contains(&Actor::Applicant) {
-        return Err(ServiceError::Forbidden("只有申请人本人可以提交".into()));
-    }
+    let user_id = applicant_id(caller)?;
     if let Some(done) = earlier(db, user_id, key).await? {
         return Ok(done);
     }
@@ -456,9 +462,117 @@ pub async fn submit(
         }
         return Err(ServiceError::Invalid("请先填写并保存申请表".into()));
     }
-    let mut problems = view.form.definition.check_values(&view.values);
+    let submission = Submission {
+        caller,
+        user_id,
+        item_code,
+        key,
+        from_draft: true,
+    };
+    make_case(
+        db,
+        cal,
+        region_code,
+        submission,
+        view,
+        Problems::new(),
+        today,
+        now,
+    )
+    .await
+}
+
+/// Submits a whole application sent in one request (the REST API): the values and the uploads
+/// already stored, by material code. The applicant's draft of the item is not touched, so two
+/// submissions at once (with different keys) never meet over it.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_posted(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    region_code: &str,
+    caller: &Caller,
+    item_code: &str,
+    key: &str,
+    values: &Values,
+    attach: &[(String, i64)],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<Submitted> {
+    check_key(key)?;
+    let user_id = applicant_id(caller)?;
+    if let Some(done) = earlier(db, user_id, key).await? {
+        return Ok(done);
+    }
+    let form = form_for(db, user_id, item_code).await?;
+    let values = form.definition.keep(values);
+    let mut problems = Problems::new();
+    let mut attached = Attached::new();
+    for (code, id) in attach {
+        if !form.definition.materials.iter().any(|m| &m.code == code) {
+            continue;
+        }
+        match uploads::find_owned(db, user_id, *id).await? {
+            Some(_) => {
+                attached.insert(code.clone(), *id);
+            }
+            None => {
+                problems.insert(code.clone(), "找不到这个已上传的文件，请重新上传".into());
+            }
+        }
+    }
+    let slots = slots(db, &form, user_id, &attached).await?;
+    let view = DraftView {
+        form,
+        values,
+        slots,
+        problems: Problems::new(),
+        saved_at: None,
+    };
+    let submission = Submission {
+        caller,
+        user_id,
+        item_code,
+        key,
+        from_draft: false,
+    };
+    make_case(db, cal, region_code, submission, view, problems, today, now).await
+}
+
+/// Who submits what, under which key.
+struct Submission<'a> {
+    caller: &'a Caller,
+    user_id: i32,
+    item_code: &'a str,
+    key: &'a str,
+    /// The case is made from the saved draft, which goes with it.
+    from_draft: bool,
+}
+
+/// Checks the application in `view` once more (adding to `problems` found before) and makes the
+/// case, exactly once for the key.
+#[allow(clippy::too_many_arguments)]
+async fn make_case(
+    db: &DatabaseConnection,
+    cal: &WorkCalendar,
+    region_code: &str,
+    s: Submission<'_>,
+    view: DraftView,
+    mut problems: Problems,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> ServiceResult<Submitted> {
+    let Submission {
+        caller,
+        user_id,
+        item_code,
+        key,
+        from_draft,
+    } = s;
+    for (code, why) in view.form.definition.check_values(&view.values) {
+        problems.entry(code).or_insert(why);
+    }
     for slot in &view.slots {
-        if slot.required && slot.attached.is_none() {
+        if slot.required && slot.attached.is_none() && !problems.contains_key(&slot.code) {
             problems.insert(slot.code.clone(), format!("请上传{}", slot.name));
         }
     }
@@ -517,11 +631,13 @@ pub async fn submit(
     )
     .await?;
     record_key(&txn, user_id, key, &app.case_no).await?;
-    draft::Entity::delete_many()
-        .filter(draft::Column::UserId.eq(user_id))
-        .filter(draft::Column::ItemCode.eq(item_code))
-        .exec(&txn)
-        .await?;
+    if from_draft {
+        draft::Entity::delete_many()
+            .filter(draft::Column::UserId.eq(user_id))
+            .filter(draft::Column::ItemCode.eq(item_code))
+            .exec(&txn)
+            .await?;
+    }
     txn.commit().await?;
     Ok(Submitted {
         case_no: app.case_no,
