@@ -10,6 +10,7 @@ E2E_ADDR ?= 127.0.0.1:3710
 run:
 	scripts/setup.sh build
 	cargo leptos build
+	scripts/precompress.sh --remove
 	./target/debug/yizhan seed --demo --applications 3000
 	YIZHAN_CARD_READER_URL=$${YIZHAN_CARD_READER_URL:-simulated} ./target/debug/yizhan serve
 
@@ -17,6 +18,7 @@ run:
 build:
 	scripts/setup.sh release
 	cargo leptos build --release
+	scripts/precompress.sh
 
 ## make test: unit, repository (SQLite and PostgreSQL), HTTP and browser tests
 test: test-rust test-e2e
@@ -29,6 +31,7 @@ test-rust:
 test-e2e:
 	scripts/setup.sh test
 	cargo leptos build
+	scripts/precompress.sh --remove
 	cd end2end && E2E_ADDR=$(E2E_ADDR) npx playwright test
 
 ## make bench: the bars of DESIGN.md §6 in one table (the release server loaded by wrk over loopback,
@@ -37,6 +40,7 @@ test-e2e:
 bench:
 	scripts/setup.sh bench
 	cargo leptos build --release
+	scripts/precompress.sh
 	cargo bench -p yizhan --bench load
 	cargo bench -p yizhan --bench clock_scan
 	cargo bench -p yizhan --bench catalogue
@@ -49,6 +53,7 @@ bench:
 audit:
 	scripts/setup.sh build
 	cargo leptos build
+	scripts/precompress.sh --remove
 	scripts/audit.sh
 
 lint:

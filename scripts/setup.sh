@@ -2,7 +2,7 @@
 # Installs what yizhan needs and is missing, on a machine that has only the Rust toolchain,
 # Node/npm and apt. Safe to run again: each step checks first.
 #   scripts/setup.sh build   — toolchain for the site (wasm target, cargo-leptos, wasm-bindgen)
-#   scripts/setup.sh release — the above plus wasm-opt (binaryen from npm)
+#   scripts/setup.sh release — the above plus wasm-opt (binaryen from npm) and brotli
 #   scripts/setup.sh test    — the build toolchain plus Chromium, pdftotext and Playwright
 #   scripts/setup.sh bench   — the release toolchain plus wrk and curl
 # Every mode installs the Chinese font the PDFs embed.
@@ -94,6 +94,13 @@ browser() {
 }
 
 # The load generator and the client of `make bench`.
+# brotli: the bundle is compressed once after a release build (scripts/precompress.sh).
+precompress_tools() {
+  if ! command -v brotli >/dev/null; then
+    apt_install brotli
+  fi
+}
+
 load_tools() {
   if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
     apt_install wrk curl
@@ -102,8 +109,8 @@ load_tools() {
 
 case "${1:-build}" in
   build) wasm_target; cargo_leptos; wasm_bindgen_cli; font ;;
-  release) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt; font ;;
+  release) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt; font; precompress_tools ;;
   test) wasm_target; cargo_leptos; wasm_bindgen_cli; font; pdf_tools; smtp_sink; browser ;;
-  bench) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt; font; load_tools ;;
+  bench) wasm_target; cargo_leptos; wasm_bindgen_cli; wasm_opt; font; precompress_tools; load_tools ;;
   *) echo "usage: $0 build|release|test|bench" >&2; exit 2 ;;
 esac

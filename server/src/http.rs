@@ -16,12 +16,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{
-    generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes,
-};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use serde::Deserialize;
 use std::sync::LazyLock;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -36,14 +34,20 @@ pub fn router(state: AppState) -> Router {
     let routes = ROUTES.clone();
     let page_state = state.clone();
     let fallback_state = state.clone();
-    let fn_state = state.clone();
     let options = state.leptos_options.clone();
     // The compiled bundle and the icon are plain files: served directly, without the page
     // context (a nonce and a page policy) that the fallback would build for each of them.
     let site_root = std::path::PathBuf::from(&*options.site_root);
     let pkg_dir = site_root.join(&*options.site_pkg_dir);
     Router::new()
-        .nest_service(&format!("/{}", options.site_pkg_dir), ServeDir::new(pkg_dir))
+        .nest_service(
+            &format!("/{}", options.site_pkg_dir),
+            // `make build` writes `.br` and `.gz` beside each bundle file, compressed once at the
+            // strongest level; without them the layer below compresses on the fly.
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .route_service("/favicon.svg", ServeFile::new(site_root.join("favicon.svg")))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -59,14 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::supervision_posts::routes())
         .merge(crate::api_talks::routes())
         .merge(crate::admin_uploads::routes())
-        .route(
-            "/sf/{*fn_name}",
-            get(move |req: Request| server_fn(fn_state.clone(), req))
-                .post({
-                    let s = state.clone();
-                    move |req: Request| server_fn(s.clone(), req)
-                }),
-        )
+        // Also registers each server function at its own `/sf/…` path, with the same context.
         .leptos_routes_with_context(
             &state,
             routes,
@@ -78,8 +75,10 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         // Township lines are slow: pages, the wasm bundle and JSON go out compressed (brotli or
-        // gzip, as the browser accepts).
-        .layer(CompressionLayer::new())
+        // gzip, as the browser accepts). Not at the default level: for brotli that is quality 11,
+        // meant for compressing once ahead of time, and it cost a page several times its render.
+        // Level 4 keeps most of the saving at a small part of the work.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn(api_errors_as_json))
         .layer(middleware::from_fn(security_headers))
@@ -153,16 +152,11 @@ async fn simulated_card_reader(State(state): State<AppState>) -> Response {
 const DEFAULT_CSP: &str =
     "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-async fn server_fn(state: AppState, req: Request) -> Response {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req)
-        .await
-        .into_response()
-}
-
-/// A server function that returns its error with `?` (without `context::fail`) is answered 500
-/// by leptos whatever the error: give a script the status the error means (403 for a refusal,
-/// 404, 422 …), read from the error itself. Only the server functions' 500s are looked at, and
-/// their bodies are small.
+/// leptos answers a server function's error with 500 whatever the error: give a script the status
+/// the error means (403 for a refusal, 404, 422 …), read from the error itself. Only the server
+/// functions' 500s are looked at, and their bodies are small. Plain form posts (no script) are
+/// answered with a redirect and pass through; a server function called while a page renders
+/// leaves the page's status to the page.
 async fn server_fn_error_status(req: Request, next: Next) -> Response {
     let server_fn = req.uri().path().starts_with("/sf/");
     let res = next.run(req).await;

@@ -235,6 +235,18 @@ async fn bundle_files_are_served_as_files_with_the_strict_policy() {
     );
     let (status, _, _) = send(&router, get("/pkg/missing.js")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A bundle file compressed ahead of time is sent as it lies, not compressed again.
+    std::fs::write(site.join("pkg/yizhan.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(site.join("pkg/yizhan.wasm.br"), b"brotli made once").unwrap();
+    let req = Request::get("/pkg/yizhan.wasm")
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, body) = send(&router, req).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(body, "brotli made once");
     std::fs::remove_dir_all(&site).ok();
     test_db.finish().await;
 }
@@ -1843,5 +1855,13 @@ async fn absurd_pages_and_malformed_requests_get_answers_in_chinese_json() {
     let (status, _, body) = send(&router, req).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(body.contains("Content-Type: application/json"), "{body}");
+    // A server function that does not exist is not found, like any other unknown address.
+    let req = Request::post("/sf/no_such_function")
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, _) = send(&router, req).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     db.finish().await;
 }
