@@ -28,6 +28,8 @@
 //! text written). Every disagreement is collected, and the run prints the whole grid, so one run
 //! shows every hole.
 
+mod common;
+
 use app::backend::entities::{application, card, clock};
 use app::backend::files::LocalFiles;
 use app::backend::state::{AppState, Environment};
@@ -37,6 +39,7 @@ use app::layouts::prefs::{decode_component, encode_component};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::Router;
+use common::item_form::item_form;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -1239,47 +1242,16 @@ fn doors() -> Vec<Door> {
     ]
 }
 
-/// The catalogue editor's post, as the browser sends it (serde_qs names, sparse topic indexes),
-/// copied from http.rs's catalogue test.
+/// The catalogue editor's post of `EDITED_ITEM`.
 fn save_item_request() -> Request<Body> {
     sf(
         "save_item",
-        &[
-            ("form[expected_version]", "1"),
-            ("form[code]", EDITED_ITEM),
-            ("form[name]", "居民身份证换领（矩阵用例）"),
-            ("form[keywords]", "身份证、换证"),
-            ("form[item_type]", "confirmation"),
-            ("form[department]", "gaj"),
-            ("form[audience]", "person"),
-            ("form[scope]", "nationwide"),
-            ("form[topics][7]", "identity"),
-            ("form[handling]", "promised"),
-            ("form[legal_limit]", "60"),
-            ("form[promised_limit]", "15"),
-            ("form[visits]", "1"),
-            ("form[online]", "true"),
-            ("form[fee_standard]", ""),
-            ("form[fee_basis]", ""),
-            ("form[legal_basis]", "《中华人民共和国居民身份证法》"),
-            ("form[conditions]", "有效期满"),
-            ("form[materials][0][code]", "m1"),
-            ("form[materials][0][name]", "原居民身份证"),
-            ("form[materials][0][source]", "applicant"),
-            ("form[materials][0][originals]", "1"),
-            ("form[materials][0][copies]", "0"),
-            ("form[materials][0][medium]", "paper"),
-            ("form[materials][0][required]", "true"),
-            ("form[materials][1][name]", ""),
-            ("form[procedure][0][name]", "申请"),
-            ("form[procedure][0][description]", "到窗口申请"),
-            ("form[location]", "示范市市民服务中心"),
-            ("form[hours]", "工作日"),
-            ("form[consult_phone]", "0000-1"),
-            ("form[complaint_phone]", "12345"),
-            ("form[result_name]", "居民身份证"),
-            ("form[note]", "矩阵用例修改"),
-        ],
+        &item_form(
+            "1",
+            EDITED_ITEM,
+            "居民身份证换领（矩阵用例）",
+            "矩阵用例修改",
+        ),
     )
 }
 

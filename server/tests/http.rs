@@ -1,6 +1,8 @@
 //! HTTP smoke tests: the router answered in-process (`oneshot`), on a fresh migrated SQLite
 //! database with the demo accounts.
 
+mod common;
+
 use app::backend::files::LocalFiles;
 use app::backend::state::{AppState, Environment};
 use app::backend::testing::TestDb;
@@ -8,6 +10,7 @@ use app::domain::site::SiteInfo;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use common::item_form::item_form;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -675,52 +678,17 @@ async fn only_administrators_edit_export_and_import_the_catalogue() {
 
     // The editor's form post, as the browser sends it (serde_qs names, sparse topic indexes).
     let form = |cookie: &str, version: &str, name: &str| {
-        let body = [
-            ("form[expected_version]", version),
-            ("form[code]", "990100-QR-0001"),
-            ("form[name]", name),
-            ("form[keywords]", "身份证、换证"),
-            ("form[item_type]", "confirmation"),
-            ("form[department]", "gaj"),
-            ("form[audience]", "person"),
-            ("form[scope]", "nationwide"),
-            ("form[topics][7]", "identity"),
-            ("form[handling]", "promised"),
-            ("form[legal_limit]", "60"),
-            ("form[promised_limit]", "15"),
-            ("form[visits]", "1"),
-            ("form[online]", "true"),
-            ("form[fee_standard]", ""),
-            ("form[fee_basis]", ""),
-            ("form[legal_basis]", "《中华人民共和国居民身份证法》"),
-            ("form[conditions]", "有效期满"),
-            ("form[materials][0][code]", "m1"),
-            ("form[materials][0][name]", "原居民身份证"),
-            ("form[materials][0][source]", "applicant"),
-            ("form[materials][0][originals]", "1"),
-            ("form[materials][0][copies]", "0"),
-            ("form[materials][0][medium]", "paper"),
-            ("form[materials][0][required]", "true"),
-            ("form[materials][1][name]", ""),
-            ("form[procedure][0][name]", "申请"),
-            ("form[procedure][0][description]", "到窗口申请"),
-            ("form[location]", "示范市市民服务中心"),
-            ("form[hours]", "工作日"),
-            ("form[consult_phone]", "0000-1"),
-            ("form[complaint_phone]", "12345"),
-            ("form[result_name]", "居民身份证"),
-            ("form[note]", "测试修改"),
-        ]
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                app::layouts::prefs::encode_component(k),
-                app::layouts::prefs::encode_component(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&");
+        let body = item_form(version, "990100-QR-0001", name, "测试修改")
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    app::layouts::prefs::encode_component(k),
+                    app::layouts::prefs::encode_component(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
         Request::post("/sf/save_item")
             .header(header::HOST, "portal.test")
             .header(header::ACCEPT, "application/json")

@@ -1,6 +1,8 @@
 //! The real `yizhan serve` as separate processes, and a plain HTTP/1.1 client to talk to it: for
 //! the crash and several-instances tests.
-#![allow(dead_code)] // each test binary uses its own part of these helpers
+#![allow(dead_code, unused_imports)] // each test binary uses its own part of these helpers
+
+pub mod item_form;
 
 pub use app::backend::testing::free_port;
 use app::backend::users::{self, NewUser};
