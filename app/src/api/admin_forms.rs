@@ -19,13 +19,11 @@ pub struct FormDefinitionText {
 
 #[server(prefix = "/sf", endpoint = "admin_apply_form")]
 pub async fn admin_apply_form(code: String) -> Result<FormDefinitionText, AppError> {
-    use super::context::{fail, require_role, state};
+    use super::context::{require_role, state};
     use crate::domain::role::Role;
-    require_role(&[Role::Admin]).await.map_err(fail)?;
-    let state = state().map_err(fail)?;
-    let form = crate::backend::application_forms::for_item_any(&state.db, &code)
-        .await
-        .map_err(|e| fail(e.into()))?;
+    require_role(&[Role::Admin]).await?;
+    let state = state()?;
+    let form = crate::backend::application_forms::for_item_any(&state.db, &code).await?;
     Ok(FormDefinitionText {
         item_code: form.detail.guide.code.clone(),
         item_name: form.detail.guide.name.clone(),
@@ -43,22 +41,20 @@ pub async fn admin_apply_form(code: String) -> Result<FormDefinitionText, AppErr
 
 #[server(prefix = "/sf", endpoint = "save_apply_form")]
 pub async fn save_apply_form(code: String, json: String, version: i32) -> Result<i32, AppError> {
-    use super::context::{fail, require_role, state};
+    use super::context::{require_role, state};
     use crate::domain::application_form::FormDefinition;
     use crate::domain::role::Role;
-    let account = require_role(&[Role::Admin]).await.map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let account = require_role(&[Role::Admin]).await?;
+    let state = state()?;
     if json.len() > 200_000 {
-        return Err(fail(AppError::Invalid(
-            "申请表定义过长（超过 200 KB）".into(),
-        )));
+        return Err(AppError::Invalid("申请表定义过长（超过 200 KB）".into()));
     }
     let definition: FormDefinition = serde_json::from_str(&json).map_err(|e| {
-        fail(AppError::Invalid(format!(
+        AppError::Invalid(format!(
             "申请表定义不是有效的 JSON 或字段不对：第 {} 行第 {} 列，{e}",
             e.line(),
             e.column()
-        )))
+        ))
     })?;
     crate::backend::application_forms::save(
         &state.db,
@@ -69,5 +65,5 @@ pub async fn save_apply_form(code: String, json: String, version: i32) -> Result
         chrono::Utc::now(),
     )
     .await
-    .map_err(|e| fail(e.into()))
+    .map_err(AppError::from)
 }

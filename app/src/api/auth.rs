@@ -35,9 +35,7 @@ impl From<crate::backend::auth::Account> for CurrentUser {
 
 #[server(prefix = "/sf", endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    let account = super::context::current_account()
-        .await
-        .map_err(super::context::fail)?;
+    let account = super::context::current_account().await?;
     Ok(account.map(Into::into))
 }
 
@@ -138,7 +136,7 @@ pub async fn login(
                 let back = format!("/login?error={}", err.code());
                 leptos_axum::redirect(&with_next(&back, next.as_deref()));
             }
-            Err(context::fail(err))
+            Err(err)
         }
     }
 }
@@ -164,7 +162,7 @@ pub struct SecondFactorPrompt {
 #[server(prefix = "/sf", endpoint = "second_factor_prompt")]
 pub async fn get_second_factor_prompt() -> Result<SecondFactorPrompt, AppError> {
     use super::context;
-    let state = context::state().map_err(context::fail)?;
+    let state = context::state()?;
     // The page holds a secret: no cache keeps it.
     context::no_store();
     let token =
@@ -172,9 +170,8 @@ pub async fn get_second_factor_prompt() -> Result<SecondFactorPrompt, AppError> 
     // A short ASCII issuer keeps the QR code coarse enough for an old phone's camera (the
     // portal's Chinese name, percent-encoded, would triple its length).
     let issuer = format!("yizhan-{}", state.region_code);
-    let prompt = crate::backend::two_factor::prompt(&state.db, &token, &issuer, chrono::Utc::now())
-        .await
-        .map_err(|e| context::fail(e.into()))?;
+    let prompt =
+        crate::backend::two_factor::prompt(&state.db, &token, &issuer, chrono::Utc::now()).await?;
     Ok(SecondFactorPrompt {
         display_name: prompt.display_name,
         enrolment: prompt.enrolment.map(|e| EnrolmentView {
@@ -222,7 +219,7 @@ pub async fn login_second_factor(
                 let back = format!("/login/verify?error={}", err.code());
                 leptos_axum::redirect(&with_next(&back, next.as_deref()));
             }
-            Err(context::fail(err))
+            Err(err)
         }
     }
 }
@@ -230,7 +227,7 @@ pub async fn login_second_factor(
 #[server(prefix = "/sf", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::context;
-    let state = context::state().map_err(context::fail)?;
+    let state = context::state()?;
     if let Some(token) = context::request_cookie(crate::backend::sessions::COOKIE_NAME) {
         crate::backend::auth::logout(
             &state.db,
@@ -238,8 +235,7 @@ pub async fn logout() -> Result<(), AppError> {
             crate::backend::auth::LogoutScope::ThisDevice,
             chrono::Utc::now(),
         )
-        .await
-        .map_err(|e| context::fail(e.into()))?;
+        .await?;
     }
     context::clear_session_cookie();
     leptos_axum::redirect("/");

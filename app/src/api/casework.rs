@@ -23,9 +23,7 @@ pub async fn get_queue(
     use crate::backend::casework::{self, QueueQuery};
     use crate::domain::casework::{Queue, Sort};
     use crate::domain::role::StaffSection;
-    let account = super::context::require_role(StaffSection::Desk.allowed())
-        .await
-        .map_err(super::context::fail)?;
+    let account = super::context::require_role(StaffSection::Desk.allowed()).await?;
     let state = super::context::state()?;
     let caller = Caller::of(&account);
     let queue = queue
@@ -54,9 +52,7 @@ pub async fn get_queue(
 pub async fn get_staff_case(case_no: String) -> Result<StaffCaseView, AppError> {
     use crate::backend::applications::Caller;
     use crate::domain::role::StaffSection;
-    let account = super::context::require_role(StaffSection::Desk.allowed())
-        .await
-        .map_err(super::context::fail)?;
+    let account = super::context::require_role(StaffSection::Desk.allowed()).await?;
     let state = super::context::state()?;
     let cal = crate::backend::calendar::load(&state.db).await?;
     let client = super::context::client();
@@ -71,7 +67,7 @@ pub async fn get_staff_case(case_no: String) -> Result<StaffCaseView, AppError> 
         now,
     )
     .await
-    .map_err(|e| super::context::fail(e.into()))
+    .map_err(AppError::from)
 }
 
 /// An item the counter takes in for.
@@ -90,9 +86,7 @@ pub async fn get_intake_items(q: Option<String>) -> Result<Vec<IntakeItem>, AppE
     use crate::backend::catalogue::search;
     use crate::domain::role::Role;
     use crate::domain::search::{SearchInput, SearchQuery};
-    let account = super::context::require_role(&[Role::Clerk])
-        .await
-        .map_err(super::context::fail)?;
+    let account = super::context::require_role(&[Role::Clerk]).await?;
     let state = super::context::state()?;
     let query = SearchQuery::parse(&SearchInput {
         q,
@@ -144,9 +138,7 @@ pub async fn get_intake_form(
     lookup: Option<String>,
 ) -> Result<IntakeView, AppError> {
     use crate::domain::role::Role;
-    let account = super::context::require_role(&[Role::Clerk])
-        .await
-        .map_err(super::context::fail)?;
+    let account = super::context::require_role(&[Role::Clerk]).await?;
     let state = super::context::state()?;
     let (view, found) = crate::backend::casework::intake_form(
         &state.db,
@@ -199,5 +191,5 @@ pub async fn get_kiosk_rating(
         now,
     )
     .await
-    .map_err(|e| super::context::fail(e.into()))
+    .map_err(AppError::from)
 }

@@ -15,27 +15,27 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::context::{fail, require_role, state};
+use super::context::{require_role, state};
 #[cfg(feature = "ssr")]
 use crate::domain::role::Role;
 
 /// Search and browse: one page of current items.
 #[server(prefix = "/sf", endpoint = "catalogue_search")]
 pub async fn search_catalogue(input: SearchInput) -> Result<SearchResults, AppError> {
-    let state = state().map_err(fail)?;
+    let state = state()?;
     let query = crate::domain::search::SearchQuery::parse(&input);
     crate::backend::catalogue::search::search(&state.db, &query, false)
         .await
-        .map_err(|e| fail(e.into()))
+        .map_err(AppError::from)
 }
 
 /// One guide; `None` for an unknown code (the page answers 404).
 #[server(prefix = "/sf", endpoint = "guide")]
 pub async fn get_guide(code: String) -> Result<Option<GuideDetail>, AppError> {
-    let state = state().map_err(fail)?;
+    let state = state()?;
     crate::backend::catalogue::items::detail(&state.db, &code)
         .await
-        .map_err(|e| fail(e.into()))
+        .map_err(AppError::from)
 }
 
 /// 表格下载: forms grouped by item, and the departments to filter by.
@@ -50,7 +50,7 @@ pub async fn list_forms(
     department: Option<String>,
     q: Option<String>,
 ) -> Result<FormsListing, AppError> {
-    let state = state().map_err(fail)?;
+    let state = state()?;
     let run = async {
         let department = department.filter(|d| !d.trim().is_empty());
         let groups = crate::backend::catalogue::forms::listing(
@@ -65,18 +65,18 @@ pub async fn list_forms(
             departments,
         })
     };
-    run.await.map_err(|e| fail(e.into()))
+    run.await.map_err(AppError::from)
 }
 
 /// The catalogue as administrators see it: retired items too.
 #[server(prefix = "/sf", endpoint = "admin_items")]
 pub async fn admin_items(input: SearchInput) -> Result<SearchResults, AppError> {
-    require_role(&[Role::Admin]).await.map_err(fail)?;
-    let state = state().map_err(fail)?;
+    require_role(&[Role::Admin]).await?;
+    let state = state()?;
     let query = crate::domain::search::SearchQuery::parse(&input);
     crate::backend::catalogue::search::search(&state.db, &query, true)
         .await
-        .map_err(|e| fail(e.into()))
+        .map_err(AppError::from)
 }
 
 /// Everything the item editor needs.
@@ -90,8 +90,8 @@ pub struct ItemEditor {
 
 #[server(prefix = "/sf", endpoint = "admin_item")]
 pub async fn admin_item(code: Option<String>) -> Result<ItemEditor, AppError> {
-    require_role(&[Role::Admin]).await.map_err(fail)?;
-    let state = state().map_err(fail)?;
+    require_role(&[Role::Admin]).await?;
+    let state = state()?;
     let run = async {
         use crate::backend::catalogue::{items, search};
         let departments = search::departments(&state.db).await?;
@@ -115,18 +115,17 @@ pub async fn admin_item(code: Option<String>) -> Result<ItemEditor, AppError> {
             departments,
         })
     };
-    run.await.map_err(|e| fail(e.into()))
+    run.await.map_err(AppError::from)
 }
 
 /// One earlier version of a guide, for the history page.
 #[server(prefix = "/sf", endpoint = "admin_item_version")]
 pub async fn admin_item_version(code: String, version: i32) -> Result<Guide, AppError> {
-    require_role(&[Role::Admin]).await.map_err(fail)?;
-    let state = state().map_err(fail)?;
+    require_role(&[Role::Admin]).await?;
+    let state = state()?;
     crate::backend::catalogue::items::version(&state.db, &code, version)
-        .await
-        .map_err(|e| fail(e.into()))?
-        .ok_or_else(|| fail(AppError::NotFound))
+        .await?
+        .ok_or_else(|| AppError::NotFound)
 }
 
 /// A material row of the editor. Every field is text, so a half-filled row reaches the server
@@ -344,17 +343,17 @@ pub struct SavedItem {
 
 #[server(prefix = "/sf", endpoint = "save_item")]
 pub async fn save_item(form: GuideForm) -> Result<SavedItem, AppError> {
-    let account = require_role(&[Role::Admin]).await.map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let account = require_role(&[Role::Admin]).await?;
+    let state = state()?;
     let expected = match form.expected_version.trim() {
         "" => None,
         v => Some(
             v.parse::<i32>()
-                .map_err(|_| fail(AppError::Invalid("版本号无效，请刷新页面".into())))?,
+                .map_err(|_| AppError::Invalid("版本号无效，请刷新页面".into()))?,
         ),
     };
     let note = form.note.clone();
-    let guide = form.into_guide().map_err(fail)?;
+    let guide = form.into_guide()?;
     let code = guide.code.trim().to_ascii_uppercase();
     let saved = crate::backend::catalogue::items::save(
         &state.db,
@@ -364,8 +363,7 @@ pub async fn save_item(form: GuideForm) -> Result<SavedItem, AppError> {
         &editor(&account),
         chrono::Utc::now(),
     )
-    .await
-    .map_err(|e| fail(e.into()))?;
+    .await?;
     Ok(SavedItem {
         code,
         version: saved.version,
@@ -376,8 +374,8 @@ pub async fn save_item(form: GuideForm) -> Result<SavedItem, AppError> {
 /// 停止办理 (retired = true, with a reason) or 恢复办理.
 #[server(prefix = "/sf", endpoint = "set_item_retired")]
 pub async fn set_item_retired(code: String, retired: bool, reason: String) -> Result<(), AppError> {
-    let account = require_role(&[Role::Admin]).await.map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let account = require_role(&[Role::Admin]).await?;
+    let state = state()?;
     crate::backend::catalogue::items::set_retired(
         &state.db,
         &code,
@@ -387,13 +385,13 @@ pub async fn set_item_retired(code: String, retired: bool, reason: String) -> Re
         chrono::Utc::now(),
     )
     .await
-    .map_err(|e| fail(e.into()))
+    .map_err(AppError::from)
 }
 
 #[server(prefix = "/sf", endpoint = "retire_form")]
 pub async fn retire_form(code: String) -> Result<(), AppError> {
-    let account = require_role(&[Role::Admin]).await.map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let account = require_role(&[Role::Admin]).await?;
+    let state = state()?;
     crate::backend::catalogue::forms::retire(
         &state.db,
         &code,
@@ -401,7 +399,7 @@ pub async fn retire_form(code: String) -> Result<(), AppError> {
         chrono::Utc::now(),
     )
     .await
-    .map_err(|e| fail(e.into()))
+    .map_err(AppError::from)
 }
 
 #[cfg(feature = "ssr")]
@@ -419,7 +417,7 @@ pub const FLASH_COOKIE: &str = "yz_flash";
 /// `(ok, message)`.
 #[server(prefix = "/sf", endpoint = "take_flash")]
 pub async fn take_flash() -> Result<Option<(bool, String)>, AppError> {
-    require_role(&[Role::Admin]).await.map_err(fail)?;
+    require_role(&[Role::Admin]).await?;
     let Some(value) = super::context::request_cookie(FLASH_COOKIE) else {
         return Ok(None);
     };

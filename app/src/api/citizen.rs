@@ -94,7 +94,7 @@ pub async fn register(form: RegistrationForm) -> Result<super::auth::CurrentUser
             if context::is_plain_form_post() {
                 leptos_axum::redirect(&format!("/register?error={}", e.code()));
             }
-            Err(context::fail(e))
+            Err(e)
         }
     }
 }
@@ -102,7 +102,7 @@ pub async fn register(form: RegistrationForm) -> Result<super::auth::CurrentUser
 #[server(prefix = "/sf", endpoint = "logout_everywhere")]
 pub async fn logout_everywhere() -> Result<(), AppError> {
     use super::context;
-    let state = context::state().map_err(context::fail)?;
+    let state = context::state()?;
     if let Some(token) = context::request_cookie(crate::backend::sessions::COOKIE_NAME) {
         crate::backend::auth::logout(
             &state.db,
@@ -110,8 +110,7 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
             crate::backend::auth::LogoutScope::Everywhere,
             Utc::now(),
         )
-        .await
-        .map_err(|e| context::fail(e.into()))?;
+        .await?;
     }
     context::clear_session_cookie();
     leptos_axum::redirect("/login?ended=all");
@@ -225,7 +224,7 @@ pub async fn withdraw(case_no: String, version: i32) -> Result<(), AppError> {
         };
         leptos_axum::redirect(&format!("/my/{case_no}{suffix}"));
     }
-    result.map_err(context::fail)
+    result
 }
 
 #[server(prefix = "/sf", endpoint = "rate")]
@@ -256,7 +255,7 @@ pub async fn rate(case_no: String, level: i32, comment: String) -> Result<(), Ap
         };
         leptos_axum::redirect(&format!("/my/{case_no}{suffix}"));
     }
-    result.map_err(context::fail)
+    result
 }
 
 /// The public lookup of `/status`: `None` for a miss (wrong number or code, told alike).

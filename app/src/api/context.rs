@@ -22,23 +22,6 @@ pub fn is_plain_form_post() -> bool {
     })
 }
 
-/// Gives a failed server function the HTTP status of its error (for JSON callers) and returns
-/// the error. Plain form posts keep the redirect leptos_axum gives them, and a server function
-/// called while rendering a page leaves the page's status to the page.
-pub fn fail(err: AppError) -> AppError {
-    let called_over_http = use_context::<http::request::Parts>()
-        .is_some_and(|parts| parts.uri.path().starts_with("/sf/"));
-    if called_over_http && !is_plain_form_post() {
-        if let (Some(response), Ok(status)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(err.http_status()),
-        ) {
-            response.set_status(status);
-        }
-    }
-    err
-}
-
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server function context");

@@ -16,7 +16,7 @@ pub async fn get_account_security() -> Result<Vec<AccountSecurity>, AppError> {
                 .await?,
         )
     };
-    run.await.map_err(context::fail)
+    run.await
 }
 
 /// What the two buttons of a row do.
@@ -48,5 +48,5 @@ pub async fn act_on_account(username: String, action: SecurityAction) -> Result<
         }
         Ok(())
     };
-    run.await.map_err(context::fail)
+    run.await
 }

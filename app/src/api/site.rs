@@ -5,6 +5,6 @@ use leptos::prelude::*;
 
 #[server(prefix = "/sf", endpoint = "site_info")]
 pub async fn get_site_info() -> Result<crate::domain::site::SiteInfo, AppError> {
-    let state = super::context::state().map_err(super::context::fail)?;
+    let state = super::context::state()?;
     Ok((*state.site).clone())
 }

@@ -16,9 +16,7 @@ pub struct StaffDesk {
 /// The desk for a staff member; `section` is the one being opened, refused if the roles do not allow it.
 #[server(prefix = "/sf", endpoint = "staff_desk")]
 pub async fn get_staff_desk(section: StaffSection) -> Result<StaffDesk, AppError> {
-    let account = super::context::require_role(section.allowed())
-        .await
-        .map_err(super::context::fail)?;
+    let account = super::context::require_role(section.allowed()).await?;
     let sections = StaffSection::visible_to(&account.roles);
     Ok(StaffDesk {
         user: account.into(),

@@ -48,16 +48,12 @@ fn today() -> NaiveDate {
 
 #[cfg(feature = "ssr")]
 async fn supervisor() -> Result<crate::backend::auth::Account, AppError> {
-    super::context::require_role(&[crate::domain::role::Role::Supervisor])
-        .await
-        .map_err(super::context::fail)
+    super::context::require_role(&[crate::domain::role::Role::Supervisor]).await
 }
 
 #[cfg(feature = "ssr")]
 fn period(asked: &PeriodAsked) -> Result<Period, AppError> {
-    asked
-        .resolve(today())
-        .map_err(|m| super::context::fail(AppError::Invalid(m)))
+    asked.resolve(today()).map_err(AppError::Invalid)
 }
 
 #[server(prefix = "/sf", endpoint = "supervision_summary")]
@@ -113,8 +109,7 @@ pub async fn get_cards(
     let state = super::context::state()?;
     let account = super::context::current_account()
         .await?
-        .ok_or(AppError::Unauthenticated)
-        .map_err(super::context::fail)?;
+        .ok_or(AppError::Unauthenticated)?;
     crate::backend::supervision::card_page(
         &state.db,
         &account,
@@ -125,7 +120,7 @@ pub async fn get_cards(
         30,
     )
     .await
-    .map_err(|e| super::context::fail(e.into()))
+    .map_err(AppError::from)
 }
 
 /// Ratings for a supervisor or a department's staff.
@@ -139,8 +134,7 @@ pub async fn get_ratings(
     let state = super::context::state()?;
     let account = super::context::current_account()
         .await?
-        .ok_or(AppError::Unauthenticated)
-        .map_err(super::context::fail)?;
+        .ok_or(AppError::Unauthenticated)?;
     crate::backend::ratings::rating_page(
         &state.db,
         &account,
@@ -152,7 +146,7 @@ pub async fn get_ratings(
         today(),
     )
     .await
-    .map_err(|e| super::context::fail(e.into()))
+    .map_err(AppError::from)
 }
 
 #[server(prefix = "/sf", endpoint = "supervision_league")]
@@ -182,9 +176,7 @@ pub struct AuditAsked {
 pub async fn get_audit(asked: AuditAsked) -> Result<AuditPage, AppError> {
     use crate::backend::supervision::AuditFilter;
     use crate::domain::role::StaffSection;
-    let account = super::context::require_role(StaffSection::Audit.allowed())
-        .await
-        .map_err(super::context::fail)?;
+    let account = super::context::require_role(StaffSection::Audit.allowed()).await?;
     let state = super::context::state()?;
     let day = |s: &Option<String>| s.as_deref().and_then(|d| d.trim().parse().ok());
     Ok(crate::backend::supervision::audit_page(

@@ -109,7 +109,7 @@ pub async fn get_talk(ref_no: String, code: Option<String>) -> Result<TalkView, 
     let client = context::client();
     let Some(viewer) = talks::viewer_of(account.as_ref(), code.as_deref(), client.address.clone())
     else {
-        return Err(context::fail(AppError::Unauthenticated));
+        return Err(AppError::Unauthenticated);
     };
     let now = chrono::Utc::now();
     talks::guard_lookup(&state.db, &client, &viewer, &ref_no, now).await?;
@@ -117,9 +117,9 @@ pub async fn get_talk(ref_no: String, code: Option<String>) -> Result<TalkView, 
     match talks::view(&state.db, &ref_no, &viewer, today, now).await {
         Err(crate::backend::error::ServiceError::NotFound) => {
             talks::count_miss(&state.db, &client, &viewer, &ref_no, now).await?;
-            Err(context::fail(AppError::NotFound))
+            Err(AppError::NotFound)
         }
-        other => other.map_err(|e| context::fail(e.into())),
+        other => other.map_err(AppError::from),
     }
 }
 
@@ -134,9 +134,7 @@ pub async fn get_talk_queue(
     use crate::backend::applications::Caller;
     use crate::domain::role::StaffSection;
     use crate::domain::talk::TalkQueue;
-    let account = super::context::require_role(StaffSection::Talks.allowed())
-        .await
-        .map_err(super::context::fail)?;
+    let account = super::context::require_role(StaffSection::Talks.allowed()).await?;
     let state = super::context::state()?;
     let channel = channel
         .as_deref()
