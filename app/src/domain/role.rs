@@ -209,10 +209,14 @@ impl StaffSection {
         StaffSection::Audit,
     ];
 
-    /// The sections a person holding `roles` may open, in menu order.
+    /// The sections in the menu of a person holding `roles`, in menu order. The desk (the case
+    /// queues) opens for the three administrators too, to point them to their own sections, but
+    /// it is not in their menu: they handle no cases.
     pub fn visible_to(roles: &[Role]) -> Vec<StaffSection> {
+        let reads_cases = roles.iter().any(|r| r.reads_cases());
         StaffSection::ALL
             .into_iter()
+            .filter(|s| *s != StaffSection::Desk || reads_cases)
             .filter(|s| s.allowed().iter().any(|r| roles.contains(r)))
             .collect()
     }
@@ -256,6 +260,18 @@ mod tests {
         assert_eq!(Role::home_path(&[Role::SecurityAdmin]), "/admin/security");
         assert_eq!(Role::home_path(&[Role::AuditAdmin]), "/admin/audit");
         assert_eq!(Role::home_path(&[Role::Citizen]), "/my");
+        assert_eq!(
+            StaffSection::visible_to(&[Role::SecurityAdmin]),
+            vec![StaffSection::Security]
+        );
+        assert_eq!(
+            StaffSection::visible_to(&[Role::AuditAdmin]),
+            vec![StaffSection::Audit]
+        );
+        assert_eq!(
+            StaffSection::visible_to(&[Role::Supervisor])[0],
+            StaffSection::Desk
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::icons::PortalMark;
 use super::prefs::{CareMode, CareToggle};
 use crate::api::staff::StaffDesk;
 use crate::app::AuthActions;
-use crate::domain::role::StaffSection;
+use crate::domain::role::{Role, StaffSection};
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -32,6 +32,7 @@ pub fn StaffLayout(desk: StaffDesk, current: StaffSection, children: Children) -
     let i18n = use_i18n();
     let care = CareMode::provide();
     let actions = expect_context::<AuthActions>();
+    let home = Role::home_path(&desk.user.roles);
     let roles = desk
         .user
         .roles
@@ -43,7 +44,7 @@ pub fn StaffLayout(desk: StaffDesk, current: StaffSection, children: Children) -
         {care.body("shell-staff")}
         <a class="skip-link" href="#staff-main">{t!(i18n, skip_to_content)}</a>
         <header class="staff-top">
-            <a class="staff-brand" href="/staff">
+            <a class="staff-brand" href=home>
                 <PortalMark size=32/>
                 <span>"政务服务工作平台"</span>
             </a>
