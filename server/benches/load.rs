@@ -9,8 +9,8 @@
 //! server's peak memory is read from /proc at the end.
 //!
 //! Run with `make bench` (which installs wrk and curl and builds the release site first). Prints
-//! the table and writes it to `target/bench/report.md`. Not a test: it asserts nothing about time,
-//! but it stops when a request fails, because a figure for failing requests means nothing.
+//! the table and writes it to `target/bench/report.md`. Not a test: it asserts nothing about time;
+//! a row whose requests failed says how many, and its bar is not met.
 
 use app::backend::files::LocalFiles;
 use app::backend::state::Environment;
@@ -45,6 +45,24 @@ struct Load {
     p99: Duration,
     per_second: f64,
     requests: u64,
+    /// Answers that were not 2xx, and socket errors (timeouts included).
+    failed: u64,
+}
+
+impl Load {
+    /// p50 and p99, and what failed if anything did: a latency of failing requests means little.
+    fn latency(&self) -> String {
+        let mut text = format!("p50 {}, p99 {}", ms(self.p50), ms(self.p99));
+        if self.failed > 0 {
+            text += &format!("; **{} of {} requests failed**", self.failed, self.requests);
+        }
+        text
+    }
+
+    /// The bar is met only at that p99 with nothing failed.
+    fn within(&self, p99: Duration) -> bool {
+        self.failed == 0 && self.p99 <= p99
+    }
 }
 
 /// The table, as Markdown rows, printed and written at the end.
@@ -91,8 +109,8 @@ fn curl(args: &[&str]) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// `wrk` with `connections` over `SECONDS`, optionally with a Lua script; fails on any error
-/// or non-2xx answer.
+/// `wrk` with `connections` over `SECONDS`, optionally with a Lua script. Failed requests are
+/// counted, not fatal: the table says how many.
 fn wrk(url: &str, connections: u32, script: Option<&Path>, cookie: &str) -> Result<Load, Error> {
     let mut cmd = Command::new("wrk");
     cmd.arg(format!("-t{}", connections.min(2)))
@@ -108,8 +126,8 @@ fn wrk(url: &str, connections: u32, script: Option<&Path>, cookie: &str) -> Resu
     }
     let out = cmd.arg(url).output()?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() || text.contains("Non-2xx") || text.contains("Socket errors") {
-        return Err(format!("wrk {url}: requests failed\n{text}").into());
+    if !out.status.success() {
+        return Err(format!("wrk {url} failed\n{text}").into());
     }
     parse_wrk(&text).ok_or_else(|| format!("wrk {url}: unreadable output\n{text}").into())
 }
@@ -134,10 +152,21 @@ fn parse_wrk(text: &str) -> Option<Load> {
         .next()?
         .parse()
         .ok()?;
+    // `Non-2xx or 3xx responses: 104` and `Socket errors: connect 0, read 0, write 0, timeout 3`.
+    let numbers_after = |label: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .map_or(0, |rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .filter_map(|n| n.parse::<u64>().ok())
+                    .sum()
+            })
+    };
     Some(Load {
         p50: latency("50%")?,
         p99: latency("99%")?,
         per_second,
+        failed: numbers_after("Non-2xx or 3xx responses:") + numbers_after("Socket errors:"),
         requests,
     })
 }
@@ -447,22 +476,37 @@ async fn main() -> Result<(), Error> {
     );
     println!("|---|---|---|---|---|");
 
-    // The deadline scan: the first pass over the loaded cases does all the work a day brings.
+    // The deadline scan. The first pass after loading a year of cases catches up with every clock
+    // the load left due (a one-off, shown without a bar); the next day's pass is the daily work
+    // the bar is about.
+    let mut scan = |what: &str, pass: &scheduler::PassReport, took: Duration, bar: bool| {
+        report.add(
+            what,
+            &format!(
+                "one scheduler pass over {open} running clocks: {} due handled, {} cards, \
+                 {} deemed accepted, {} days of supervision figures",
+                pass.clocks,
+                pass.yellow_cards + pass.red_cards,
+                pass.deemed,
+                pass.figure_days
+            ),
+            format!("{:.2} s", took.as_secs_f64()),
+            if bar { "≤ 2 s" } else { "—" },
+            bar.then_some(took <= Duration::from_secs(2)),
+        )
+    };
     let start = Instant::now();
     let pass = scheduler::run_once(&conn, &cal, today, now).await?;
-    let scan = start.elapsed();
-    report.add(
-        "deadline and card scan",
-        &format!(
-            "one scheduler pass over {open} running clocks: {} due handled, {} cards, {} deemed accepted",
-            pass.clocks,
-            pass.yellow_cards + pass.red_cards,
-            pass.deemed
-        ),
-        format!("{:.2} s", scan.as_secs_f64()),
-        "≤ 2 s",
-        Some(scan <= Duration::from_secs(2)),
+    scan(
+        "deadline scan, first pass after the load",
+        &pass,
+        start.elapsed(),
+        false,
     );
+    let (tomorrow, a_day_later) = (today + chrono::Days::new(1), now + chrono::Days::new(1));
+    let start = Instant::now();
+    let pass = scheduler::run_once(&conn, &cal, tomorrow, a_day_later).await?;
+    scan("deadline scan, the next day", &pass, start.elapsed(), true);
     let (case_no, query_code) = one_case(&conn).await?;
     drop(conn);
 
@@ -482,12 +526,7 @@ async fn main() -> Result<(), Error> {
     report.add(
         "bare axum handler (the ceiling)",
         &how,
-        format!(
-            "p50 {}, p99 {}, {:.0} req/s",
-            ms(bare.p50),
-            ms(bare.p99),
-            bare.per_second
-        ),
+        format!("{}, {:.0} req/s", bare.latency(), bare.per_second),
         "—",
         None,
     );
@@ -535,14 +574,13 @@ async fn main() -> Result<(), Error> {
             what,
             &how,
             format!(
-                "p50 {}, p99 {}, {:.0} req/s ({:.1} % of the ceiling)",
-                ms(l.p50),
-                ms(l.p99),
+                "{}, {:.0} req/s ({:.1} % of the ceiling)",
+                l.latency(),
                 l.per_second,
                 100.0 * l.per_second / bare.per_second
             ),
             if page { "p99 ≤ 20 ms" } else { "—" },
-            page.then_some(l.p99 <= Duration::from_millis(20)),
+            page.then_some(l.within(Duration::from_millis(20))),
         );
     }
 
@@ -560,16 +598,11 @@ async fn main() -> Result<(), Error> {
         "submission `POST /api/v1/applications`",
         &format!(
             "{how}, {APPLICANTS} applicants, a new case each ({} made)",
-            l.requests
+            l.requests - l.failed
         ),
-        format!(
-            "p50 {}, p99 {}, {:.0} cases/s",
-            ms(l.p50),
-            ms(l.p99),
-            l.per_second
-        ),
+        format!("{}, {:.0} cases/s", l.latency(), l.per_second),
         "p99 ≤ 100 ms",
-        Some(l.p99 <= Duration::from_millis(100)),
+        Some(l.within(Duration::from_millis(100))),
     );
 
     // A receipt PDF of one of those cases, fetched by its owner one at a time.
@@ -605,14 +638,9 @@ async fn main() -> Result<(), Error> {
     report.add(
         "receipt PDF (申请回执, with QR code and seal)",
         &format!("wrk, 1 connection, {SECONDS} s, over HTTP"),
-        format!(
-            "p50 {}, p99 {}, {:.0} KB",
-            ms(l.p50),
-            ms(l.p99),
-            size as f64 / 1024.0
-        ),
+        format!("{}, {:.0} KB", l.latency(), size as f64 / 1024.0),
         "≤ 50 ms, ≤ 150 KB",
-        Some(l.p99 <= Duration::from_millis(50) && size <= 150 * 1024),
+        Some(l.within(Duration::from_millis(50)) && size <= 150 * 1024),
     );
 
     let supervisor = sign_in(&base, "supervisor1")?;
@@ -625,9 +653,9 @@ async fn main() -> Result<(), Error> {
     report.add(
         "supervision summary `GET /api/v1/supervision/summary`",
         &format!("wrk, 1 connection, {SECONDS} s, as supervisor1"),
-        format!("p50 {}, p99 {}", ms(l.p50), ms(l.p99)),
+        l.latency(),
         "≤ 1 s (issue 8)",
-        Some(l.p99 <= Duration::from_secs(1)),
+        Some(l.within(Duration::from_secs(1))),
     );
 
     let (bytes, parts) = first_load(&base, "/guide")?;
