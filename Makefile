@@ -37,6 +37,9 @@ test-e2e:
 ## make bench: the bars of DESIGN.md §6 in one table (the release server loaded by wrk over loopback,
 ## written to target/bench/report.md), then the detailed tables of the clock scan, the catalogue,
 ## applications, documents and supervision
+# The name cargo leptos gives the bundle: leptos reads it when compiled, so that the bench's own
+# build of the server names, in each page's hydration script, the file the site has.
+bench: export LEPTOS_OUTPUT_NAME := yizhan
 bench:
 	scripts/setup.sh bench
 	cargo leptos build --release

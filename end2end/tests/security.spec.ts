@@ -56,6 +56,10 @@ test('a staff member with an authenticator gives its code after the password', a
   // 账号安全: who has an authenticator, who is locked; actions are the administrator's.
   await waitForHydration(page);
   await expect(page.getByRole('heading', { name: '账号安全' })).toBeVisible();
+  // Their menu holds their own section only: no case desk.
+  const menu = page.locator('.staff-nav');
+  await expect(menu.getByRole('link')).toHaveText(['账号与安全']);
+  await expect(page.locator('.staff-brand')).toHaveAttribute('href', '/admin/security');
   const own = page.getByRole('row').filter({ hasText: 'secadmin1' });
   await expect(own).toContainText('已绑定');
   await expect(page.getByRole('row').filter({ hasText: 'clerk1' })).toContainText('未绑定');

@@ -347,7 +347,9 @@ fn first_load(base: &str, path: &str) -> Result<(u64, Vec<String>), Error> {
     let mut total = 0;
     let mut parts = Vec::new();
     for u in &urls {
+        // -f: an asset the page names but the server does not have is an error, not 0 bytes.
         let bytes: u64 = curl(&[
+            "-f",
             "-o",
             "/dev/null",
             "-H",

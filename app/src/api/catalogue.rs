@@ -125,7 +125,7 @@ pub async fn admin_item_version(code: String, version: i32) -> Result<Guide, App
     let state = state()?;
     crate::backend::catalogue::items::version(&state.db, &code, version)
         .await?
-        .ok_or_else(|| AppError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 /// A material row of the editor. Every field is text, so a half-filled row reaches the server
