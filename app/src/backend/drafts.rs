@@ -234,19 +234,15 @@ pub async fn save(
     for code in &input.detach {
         attached.remove(code);
     }
-    for (code, id) in &input.attach {
-        if !known(code) {
-            continue;
-        }
-        match uploads::find_owned(db, user_id, *id).await? {
-            Some(_) => {
-                attached.insert(code.clone(), *id);
-            }
-            None => {
-                problems.insert(code.clone(), "找不到这个已上传的文件，请重新上传".into());
-            }
-        }
-    }
+    attach_uploads(
+        db,
+        &form,
+        user_id,
+        &input.attach,
+        &mut attached,
+        &mut problems,
+    )
+    .await?;
     for (code, why) in input.rejected {
         if known(&code) {
             problems.insert(code, why);
@@ -307,6 +303,32 @@ pub async fn save(
         problems,
         saved_at: Some(now),
     })
+}
+
+/// Attaches uploads already stored to the form's material slots: only the person's own uploads,
+/// only to slots the form has; an upload that is not theirs (or gone) is a problem of its slot.
+async fn attach_uploads(
+    db: &DatabaseConnection,
+    form: &ApplyForm,
+    user_id: i32,
+    attach: &[(String, i64)],
+    attached: &mut Attached,
+    problems: &mut Problems,
+) -> ServiceResult<()> {
+    for (code, id) in attach {
+        if !form.definition.materials.iter().any(|m| &m.code == code) {
+            continue;
+        }
+        match uploads::find_owned(db, user_id, *id).await? {
+            Some(_) => {
+                attached.insert(code.clone(), *id);
+            }
+            None => {
+                problems.insert(code.clone(), "找不到这个已上传的文件，请重新上传".into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// JSON text of a map a draft stores (string maps always serialise).
@@ -507,19 +529,7 @@ pub async fn submit_posted(
     let values = form.definition.keep(values);
     let mut problems = Problems::new();
     let mut attached = Attached::new();
-    for (code, id) in attach {
-        if !form.definition.materials.iter().any(|m| &m.code == code) {
-            continue;
-        }
-        match uploads::find_owned(db, user_id, *id).await? {
-            Some(_) => {
-                attached.insert(code.clone(), *id);
-            }
-            None => {
-                problems.insert(code.clone(), "找不到这个已上传的文件，请重新上传".into());
-            }
-        }
-    }
+    attach_uploads(db, &form, user_id, attach, &mut attached, &mut problems).await?;
     let slots = slots(db, &form, user_id, &attached).await?;
     let view = DraftView {
         form,
