@@ -74,13 +74,14 @@ pub fn router(state: AppState) -> Router {
             move || page_context(&fallback_state),
             shell,
         ))
+        // These two read the answer's body, so they come before it is compressed.
+        .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn(api_errors_as_json))
         // Township lines are slow: pages, the wasm bundle and JSON go out compressed (brotli or
         // gzip, as the browser accepts). Not at the default level: for brotli that is quality 11,
         // meant for compressing once ahead of time, and it cost a page several times its render.
         // Level 4 keeps most of the saving at a small part of the work.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-        .layer(middleware::from_fn(server_fn_error_status))
-        .layer(middleware::from_fn(api_errors_as_json))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(
             state.public_url.starts_with("https://"),
