@@ -92,6 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         files: Arc::new(files),
         signer: Arc::new(app::backend::certificates::Signer::generate().unwrap().0),
         leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
+        guide_edits: Default::default(),
     };
     let router = yizhan::http::router(state);
     let last_guide = format!("/guide/{last_code}");

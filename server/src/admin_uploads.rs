@@ -104,7 +104,11 @@ async fn import(
         )
         .await
     };
-    match result.await {
+    let result = result.await;
+    if result.is_ok() {
+        state.guides_changed();
+    }
+    match result {
         Ok(r) => flash(
             BACK,
             true,
@@ -159,7 +163,10 @@ async fn upload_form(
     )
     .await
     {
-        Ok(form) => flash(&back, true, &format!("已上传《{}》", form.title)),
+        Ok(form) => {
+            state.guides_changed();
+            flash(&back, true, &format!("已上传《{}》", form.title))
+        }
         Err(e) => flash(&back, false, &ApiError::from(e).message()),
     }
 }

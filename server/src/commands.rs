@@ -372,6 +372,7 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         files: Arc::new(LocalFiles::new(settings.files_dir())),
         signer: Arc::new(signer),
         leptos_options: leptos_options(&settings),
+        guide_edits: Default::default(),
     };
     crate::metrics::mark_start();
     tokio::spawn(run_scheduler(

@@ -2,7 +2,7 @@
 //! files, and the layers every response passes through (security headers, CSRF origin check,
 //! metrics, request log).
 
-use crate::metrics;
+use crate::{metrics, page_cache};
 use app::backend::state::AppState;
 use app::domain::site::SIMULATED_READER_PATH;
 use app::i18n::LANG_COOKIE;
@@ -77,6 +77,11 @@ pub fn router(state: AppState) -> Router {
         // These two read the answer's body, so they come before it is compressed.
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn(api_errors_as_json))
+        // Guide and search pages for visitors who are not signed in, kept ready (compressed).
+        .layer(middleware::from_fn_with_state(
+            (state.clone(), page_cache::PageCache::default()),
+            page_cache::serve,
+        ))
         // Township lines are slow: pages, the wasm bundle and JSON go out compressed (brotli or
         // gzip, as the browser accepts). Not at the default level: for brotli that is quality 11,
         // meant for compressing once ahead of time, and it cost a page several times its render.
@@ -102,25 +107,35 @@ pub fn router(state: AppState) -> Router {
 /// What every page render and server function may use: the state, and a fresh CSP nonce whose
 /// header goes out with the page.
 fn page_context(state: &AppState) {
+    use leptos::prelude::{take_context, use_context};
     provide_context(state.clone());
+    let kept = use_context::<axum::http::request::Parts>()
+        .is_some_and(|p| p.extensions.get::<page_cache::Keeping>().is_some());
+    if kept {
+        // A page to be kept and served again: its scripts are allowed by their hashes instead.
+        take_context::<leptos::nonce::Nonce>();
+        return;
+    }
     leptos::nonce::provide_nonce();
     if let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
-        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        use_context::<leptos_axum::ResponseOptions>(),
     ) {
         let reader = state.site.card_reader_url.as_deref();
-        if let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string(), reader)) {
+        let scripts = format!("'nonce-{nonce}'");
+        if let Ok(value) = HeaderValue::from_str(&page_csp(&scripts, reader)) {
             response.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
     }
 }
 
-/// The page policy: scripts only from this site or carrying this response's nonce; wasm may be
-/// compiled; nothing may frame the portal. A kiosk's page may also ask its ID-card reader.
-fn page_csp(nonce: &str, card_reader: Option<&str>) -> String {
+/// The page policy: scripts only from this site or allowed by `scripts` (this response's nonce,
+/// or the hashes of a kept page's scripts); wasm may be compiled; nothing may frame the portal. A
+/// kiosk's page may also ask its ID-card reader.
+pub(crate) fn page_csp(scripts: &str, card_reader: Option<&str>) -> String {
     let reader = card_reader.and_then(origin_of).unwrap_or_default();
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'{reader}; font-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )

@@ -13,6 +13,7 @@ pub mod config;
 pub mod http;
 pub mod metrics;
 pub mod openapi;
+pub mod page_cache;
 pub mod staff_posts;
 pub mod supervision_posts;
 pub mod talk_posts;

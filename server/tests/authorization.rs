@@ -1438,6 +1438,7 @@ impl World {
             files: Arc::new(LocalFiles::new(files_dir())),
             signer: Arc::new(app::backend::certificates::Signer::generate().unwrap().0),
             leptos_options: LeptosOptions::builder().output_name("yizhan").build(),
+            guide_edits: Default::default(),
         });
         let mut cookies = Vec::new();
         for who in Who::ALL {

@@ -47,6 +47,7 @@ fn state_of(test_db: &TestDb, leptos_options: LeptosOptions) -> AppState {
         files: Arc::new(LocalFiles::new(files_dir())),
         signer: Arc::new(app::backend::certificates::Signer::generate().unwrap().0),
         leptos_options,
+        guide_edits: Default::default(),
     }
 }
 
@@ -694,6 +695,9 @@ async fn only_administrators_edit_export_and_import_the_catalogue() {
             .body(Body::from(body))
             .unwrap()
     };
+    // The guide page, kept ready for visitors: every edit below shows on it at once.
+    let (_, _, page) = send(&router, get("/guide/990100-QR-0001")).await;
+    assert!(page.contains("第 1 版"));
     let (status, _, _) = send(&router, form(&clerk, "1", "改名")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // A refused server function gets its own status also when the answer is compressed for a
@@ -740,6 +744,67 @@ async fn only_administrators_edit_export_and_import_the_catalogue() {
     assert!(flash.starts_with("yz_flash=ok:"), "{flash}");
     let (_, _, page) = send(&router, get("/guide/990100-QR-0001")).await;
     assert!(page.contains("第 3 版") && !page.contains("居民身份证换领（新）"));
+    db.finish().await;
+}
+
+/// Guide and search pages for visitors who are not signed in are kept and served again, in the
+/// encoding asked for; their inline scripts are allowed by hash (a kept page cannot carry a fresh
+/// nonce). A signed-in visitor's page is their own: made for them, with a nonce.
+#[tokio::test]
+async fn guide_pages_are_kept_with_their_scripts_allowed_by_hash() {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let (router, db) = catalogue_app().await;
+    for path in ["/guide/990100-QR-0001", "/guide?q=sfz"] {
+        let (status, headers, page) = send(&router, get(path)).await;
+        assert_eq!(status, StatusCode::OK);
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(
+            !csp.contains("'nonce-") && !page.contains("nonce="),
+            "{csp}"
+        );
+        let mut scripts = 0;
+        for part in page.split("<script").skip(1) {
+            let (open, rest) = part.split_once('>').unwrap();
+            if open.contains(" src=") {
+                continue;
+            }
+            let text = rest.split("</script>").next().unwrap();
+            let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text));
+            assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
+            scripts += 1;
+        }
+        assert!(
+            scripts >= 2,
+            "{path}: the loader and the page's data are inline scripts"
+        );
+        // Kept: the same page again, and compressed as a browser asks.
+        let (_, again, same) = send(&router, get(path)).await;
+        assert_eq!(
+            (same, &again[header::CONTENT_SECURITY_POLICY]),
+            (page.clone(), &headers[header::CONTENT_SECURITY_POLICY])
+        );
+        let mut req = get(path);
+        req.headers_mut().insert(
+            header::ACCEPT_ENCODING,
+            "gzip, deflate, br".parse().unwrap(),
+        );
+        let res = router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        let compressed = res.into_body().collect().await.unwrap().to_bytes();
+        let mut plain = String::new();
+        std::io::Read::read_to_string(
+            &mut brotli::Decompressor::new(&compressed[..], 4096),
+            &mut plain,
+        )
+        .unwrap();
+        assert_eq!(plain, page);
+    }
+    // Signed in: a page of one's own, with this response's nonce.
+    let citizen = session_of(&router, "citizen1").await;
+    let (_, headers, page) = send(&router, get_as("/guide/990100-QR-0001", &citizen)).await;
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("'nonce-") && page.contains("nonce="), "{csp}");
     db.finish().await;
 }
 

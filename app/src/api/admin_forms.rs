@@ -64,6 +64,7 @@ pub async fn save_apply_form(code: String, json: String, version: i32) -> Result
         &account.username,
         chrono::Utc::now(),
     )
-    .await
-    .map_err(AppError::from)
+    .await?;
+    state.guides_changed();
+    Ok(version)
 }

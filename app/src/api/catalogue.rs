@@ -364,6 +364,7 @@ pub async fn save_item(form: GuideForm) -> Result<SavedItem, AppError> {
         chrono::Utc::now(),
     )
     .await?;
+    state.guides_changed();
     Ok(SavedItem {
         code,
         version: saved.version,
@@ -384,8 +385,9 @@ pub async fn set_item_retired(code: String, retired: bool, reason: String) -> Re
         &editor(&account),
         chrono::Utc::now(),
     )
-    .await
-    .map_err(AppError::from)
+    .await?;
+    state.guides_changed();
+    Ok(())
 }
 
 #[server(prefix = "/sf", endpoint = "retire_form")]
@@ -398,8 +400,9 @@ pub async fn retire_form(code: String) -> Result<(), AppError> {
         &editor(&account),
         chrono::Utc::now(),
     )
-    .await
-    .map_err(AppError::from)
+    .await?;
+    state.guides_changed();
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

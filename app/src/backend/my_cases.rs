@@ -236,11 +236,7 @@ async fn view(
     app: application::Model,
     today: NaiveDate,
 ) -> ServiceResult<CaseView> {
-    let detail = items::detail(db, &app.item_code).await?;
-    let (item_name, department) = detail
-        .as_ref()
-        .map(|d| (d.guide.name.clone(), d.department.name.clone()))
-        .unwrap_or_default();
+    let (item_name, department) = items::names(db, &app.item_code).await?.unwrap_or_default();
     let events = application_event::Entity::find()
         .filter(application_event::Column::ApplicationId.eq(app.id))
         .order_by_asc(application_event::Column::Id)

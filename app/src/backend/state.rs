@@ -5,6 +5,7 @@ use super::files::FileStore;
 use crate::domain::site::SiteInfo;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// YIZHAN_ENV: demo data and generated keys are for development only.
@@ -28,6 +29,17 @@ pub struct AppState {
     /// The key certificates are signed and verified with.
     pub signer: Arc<Signer>,
     pub leptos_options: LeptosOptions,
+    /// Counts the edits of what guide pages show (an item saved or retired, a form uploaded or
+    /// imported): a guide page kept ready (the server's page cache) from before an edit is not
+    /// served again.
+    pub guide_edits: Arc<AtomicU64>,
+}
+
+impl AppState {
+    /// Says that what the guide pages show has changed.
+    pub fn guides_changed(&self) {
+        self.guide_edits.fetch_add(1, Ordering::Release);
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -394,6 +394,22 @@ pub async fn detail(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Opti
     }))
 }
 
+/// An item's name and its department's name, as a case shows them (two small reads instead of
+/// the whole guide): `None` for an unknown code.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> ServiceResult<Option<(String, String)>> {
+    let Some(row) = find_row(db, code).await? else {
+        return Ok(None);
+    };
+    let department = departments::find_by_code(db, &row.department_code)
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default();
+    Ok(Some((row.name, department)))
+}
+
 /// Every version of a guide, newest first.
 pub async fn history(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Vec<VersionInfo>> {
     let Ok(code) = ItemCode::parse(code) else {
