@@ -44,7 +44,7 @@ bench:
 	scripts/setup.sh bench
 	cargo leptos build --release
 	scripts/precompress.sh
-	cargo bench -p yizhan --bench load
+	YIZHAN_BENCH_PG_URL="$$(scripts/postgres.sh)" cargo bench -p yizhan --bench load
 	cargo bench -p yizhan --bench clock_scan
 	cargo bench -p yizhan --bench catalogue
 	cargo bench -p yizhan --bench applications
