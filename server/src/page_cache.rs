@@ -1,7 +1,8 @@
 //! Guide and search pages kept ready to serve. They are the same for every visitor who is not
 //! signed in (per language and elderly mode), are most of the portal's traffic, and cost a render,
 //! a few queries and a compression each: a page made once is kept, compressed ahead of time, and
-//! served again until the catalogue changes or it is a few seconds old.
+//! served again until the catalogue changes; every few seconds one request makes it again while
+//! the others still get the kept one.
 //!
 //! A kept page cannot carry a per-response CSP nonce. Its inline scripts (the hydration loader and
 //! the page's serialised data) are allowed by their SHA-256 hashes instead, which is stricter: only
@@ -19,12 +20,12 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-/// How long a kept page is served. Another instance of the portal does not see this one's
-/// catalogue edits: there, an edit shows within this time.
+/// How long a kept page is served before it is made again. Another instance of the portal does
+/// not see this one's catalogue edits: there, an edit shows within about this time.
 const FRESH_FOR: Duration = Duration::from_secs(10);
 /// The most page bytes kept; past it, everything kept is dropped and made again as asked for.
 const MOST_BYTES: usize = 16 << 20;
@@ -61,6 +62,9 @@ struct Page {
     made: Instant,
     /// `AppState::guide_edits` when it was made.
     edits: u64,
+    /// Set by the one request that makes an old page again; the others meanwhile get the old one
+    /// (without this, every connection open at that moment made it at once).
+    remaking: AtomicBool,
 }
 
 impl Page {
@@ -92,7 +96,27 @@ enum Encoding {
     Plain,
 }
 
-/// The middleware: a kept page if there is a fresh one, else the page rendered and kept.
+/// What is kept for a request.
+enum Found {
+    /// Served as it is.
+    Serve(Arc<Page>),
+    /// Old: this request makes it again.
+    Remake(Claim),
+    /// Nothing kept, or kept before a catalogue edit.
+    Nothing,
+}
+
+/// The right to make an old page again; given back if the request ends without doing so (its
+/// browser went away mid-render), so that another one can.
+struct Claim(Arc<Page>);
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        self.0.remaking.store(false, Ordering::Release);
+    }
+}
+
+/// The middleware: a kept page if there is one, else the page rendered and kept.
 pub async fn serve(
     State((state, cache)): State<(AppState, PageCache)>,
     mut req: Request,
@@ -103,9 +127,11 @@ pub async fn serve(
     };
     let accepted = encoding_of(req.headers());
     let edits = state.guide_edits.load(Ordering::Acquire);
-    if let Some(page) = cache.fresh(&key, edits) {
-        return page.response(accepted);
-    }
+    let claim = match cache.find(&key, edits) {
+        Found::Serve(page) => return page.response(accepted),
+        Found::Remake(claim) => Some(claim),
+        Found::Nothing => None,
+    };
     req.extensions_mut().insert(Keeping);
     let response = next.run(req).await;
     let (mut parts, body) = response.into_parts();
@@ -125,6 +151,10 @@ pub async fn serve(
         && !parts.headers.contains_key(header::SET_COOKIE)
         && html.len() <= LARGEST_PAGE;
     if !keep {
+        if claim.is_some() {
+            // The page is not what it was (gone, or failing): nobody gets the old one again.
+            cache.forget(&key);
+        }
         return Response::from_parts(parts, Body::from(html));
     }
     let mut headers = parts.headers;
@@ -137,6 +167,7 @@ pub async fn serve(
         headers,
         made: Instant::now(),
         edits,
+        remaking: AtomicBool::new(false),
     };
     let response = page.response(accepted);
     cache.keep(key, page);
@@ -144,12 +175,26 @@ pub async fn serve(
 }
 
 impl PageCache {
-    fn fresh(&self, key: &Key, edits: u64) -> Option<Arc<Page>> {
+    fn find(&self, key: &Key, edits: u64) -> Found {
         let kept = self.0.read().unwrap_or_else(|e| e.into_inner());
-        kept.pages
-            .get(key)
-            .filter(|p| p.edits == edits && p.made.elapsed() < FRESH_FOR)
-            .cloned()
+        match kept.pages.get(key) {
+            Some(page) if page.edits == edits => {
+                let old = page.made.elapsed() >= FRESH_FOR;
+                if old && !page.remaking.swap(true, Ordering::AcqRel) {
+                    Found::Remake(Claim(page.clone()))
+                } else {
+                    Found::Serve(page.clone())
+                }
+            }
+            _ => Found::Nothing,
+        }
+    }
+
+    fn forget(&self, key: &Key) {
+        let mut kept = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = kept.pages.remove(key) {
+            kept.bytes -= old.size();
+        }
     }
 
     fn keep(&self, key: Key, page: Page) {

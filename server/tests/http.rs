@@ -808,6 +808,43 @@ async fn guide_pages_are_kept_with_their_scripts_allowed_by_hash() {
     db.finish().await;
 }
 
+/// An edit this instance did not see (another instance's, straight into the database) shows once
+/// the kept page is old: the next request after that makes it again.
+#[tokio::test]
+async fn a_kept_page_shows_another_instances_edit_within_ten_seconds() {
+    use app::backend::catalogue::{items, Editor};
+    let (router, db) = catalogue_app().await;
+    let path = "/guide/990100-QR-0001";
+    let (_, _, page) = send(&router, get(path)).await;
+    assert!(page.contains("第 1 版"));
+    let mut guide = items::detail(&db.db, "990100-QR-0001")
+        .await
+        .unwrap()
+        .unwrap()
+        .guide;
+    guide.name = "居民身份证换领（另一台服务器所改）".into();
+    let editor = Editor {
+        user_id: None,
+        name: "admin1".into(),
+    };
+    items::save(
+        &db.db,
+        guide,
+        Some(1),
+        "另一台",
+        &editor,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let (_, _, page) = send(&router, get(path)).await;
+    assert!(page.contains("第 1 版"), "still the kept page");
+    tokio::time::sleep(std::time::Duration::from_millis(10_100)).await;
+    let (_, _, page) = send(&router, get(path)).await;
+    assert!(page.contains("另一台服务器所改") && page.contains("第 2 版"));
+    db.finish().await;
+}
+
 /// Many visitors at once: every page renders whole, and nothing reads a page's reactive state after
 /// that page is gone (a panic in a worker would fail the task).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
