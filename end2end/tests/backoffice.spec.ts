@@ -105,7 +105,9 @@ test('a walk-in case goes from the counter through supplement, review and grant 
   await expect(clerk.locator('.queue-link').first()).toBeFocused();
   await clerk.keyboard.press('Enter');
   await clerk.waitForURL(`**/staff/cases/${caseNo}`);
-  await waitForHydration(clerk);
+  // A client-side navigation: the body was hydrated already, so wait for the case itself (its
+  // keys are the case page's once it is there).
+  await expect(clerk.locator('.case-head')).toContainText(caseNo);
 
   // 一次性告知补正: the two missing materials ticked, one notice listing both.
   const supplement = await openAction(clerk, '一次性告知补正');

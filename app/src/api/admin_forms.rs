@@ -56,7 +56,7 @@ pub async fn save_apply_form(code: String, json: String, version: i32) -> Result
             e.column()
         ))
     })?;
-    crate::backend::application_forms::save(
+    let saved = crate::backend::application_forms::save(
         &state.db,
         &code,
         &definition,
@@ -66,5 +66,5 @@ pub async fn save_apply_form(code: String, json: String, version: i32) -> Result
     )
     .await?;
     state.guides_changed();
-    Ok(version)
+    Ok(saved)
 }
