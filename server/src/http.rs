@@ -104,8 +104,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// What every page render and server function may use: the state, and a fresh CSP nonce whose
-/// header goes out with the page.
+/// What every page render and server function may use: the state, and the policy header carrying
+/// the response's fresh CSP nonce (leptos_axum provides one per request before this runs).
 fn page_context(state: &AppState) {
     use leptos::prelude::{take_context, use_context};
     provide_context(state.clone());
@@ -116,7 +116,6 @@ fn page_context(state: &AppState) {
         take_context::<leptos::nonce::Nonce>();
         return;
     }
-    leptos::nonce::provide_nonce();
     if let (Some(nonce), Some(response)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
