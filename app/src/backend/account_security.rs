@@ -7,14 +7,12 @@ use super::auth::Account;
 use super::entities::{department, recovery_code, user};
 use super::error::{ServiceError, ServiceResult};
 use super::{sessions, two_factor, users};
+use crate::backend::db::begin_write;
 use crate::domain::account::AccountSecurity;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 fn require_security_admin(actor: &Account) -> ServiceResult<()> {
@@ -91,7 +89,7 @@ pub async fn unlock(
 ) -> ServiceResult<()> {
     require_security_admin(actor)?;
     let row = target_account(db, username).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit::append(
         &txn,
         AuditEntry::of(
@@ -123,7 +121,7 @@ pub async fn reset_second_factor(
             "不能重置自己的验证器，请由另一位安全管理员核实身份后操作".into(),
         ));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit::append(
         &txn,
         AuditEntry::of(

@@ -7,12 +7,13 @@ use super::error::{ServiceError, ServiceResult};
 use super::sessions;
 use super::throttle::{self, Client};
 use super::users::{self, Identity, NewUser};
+use crate::backend::db::begin_write;
 use crate::domain::account::AccountKind;
 use crate::domain::application_form::Profile;
 use crate::domain::registration::{RegisteredIdentity, Registration};
 use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use std::collections::BTreeMap;
 
 /// Creates the account and signs it in. A taken username, ID number or credit code is reported at
@@ -89,7 +90,7 @@ pub async fn register(
     })?;
     // Counted on success: the limit is on accounts made from one device.
     throttle::fail(db, &keys, now).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let token = sessions::start(&txn, created.id, Role::idle_timeout_secs(&[role]), now).await?;
     audit::append(
         &txn,

@@ -5,13 +5,14 @@ use super::audit::{self, AuditEntry};
 use super::catalogue::items;
 use super::entities::application_form;
 use super::error::{is_unique_violation, ServiceError, ServiceResult};
+use crate::backend::db::begin_write;
 use crate::domain::application_form::FormDefinition;
 use crate::domain::catalogue_read::GuideDetail;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 /// An item open for online application, with its form.
@@ -79,7 +80,7 @@ pub async fn save(
     let json =
         serde_json::to_string(definition).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let stale = || ServiceError::Conflict("申请表已被他人修改，请刷新后重新编辑".into());
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let version = expected_version + 1;
     if expected_version == 0 {
         application_form::ActiveModel {

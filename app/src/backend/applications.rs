@@ -10,6 +10,7 @@ use super::entities::{
 use super::error::{ServiceError, ServiceResult};
 use super::notify;
 use super::processes;
+use crate::backend::db::begin_write;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::{self, Card, YELLOW_WITHIN_WORKING_DAYS};
 use crate::domain::casework::{self, DeliveryMethod, Desk, EventData, MissingMaterial, Opinion};
@@ -21,7 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, Set, Statement,
 };
 
 /// Who is acting: an account (applicant or staff) or the scheduler.
@@ -200,7 +201,7 @@ pub async fn submit(
     let def = processes::find(db, item_code).await?.ok_or_else(|| {
         ServiceError::Invalid(format!("事项 {item_code} 尚未配置办理流程，暂不能申请"))
     })?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let app = create_case(
         &txn,
         cal,
@@ -366,7 +367,7 @@ pub async fn act(
     now: DateTime<Utc>,
 ) -> ServiceResult<application::Model> {
     let prepared = prepare(db, case_no, action, caller, expected_version, input).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let app = apply(&txn, cal, prepared, caller, input, today, now).await?;
     txn.commit().await?;
     Ok(app)

@@ -3,10 +3,11 @@
 
 use super::entities::audit_log;
 use super::error::ServiceResult;
+use crate::backend::db::begin_write;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement,
 };
 use sha2::{Digest, Sha256};
 
@@ -215,7 +216,7 @@ pub async fn prune(
 ) -> ServiceResult<u64> {
     let cutoff = now - chrono::Duration::days(retention_days.max(MIN_RETENTION_DAYS));
     let backend = db.get_database_backend();
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     // Take the chain's lock first, as appends do.
     txn.execute_raw(Statement::from_string(
         backend,

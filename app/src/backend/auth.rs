@@ -7,14 +7,12 @@ use super::error::{ServiceError, ServiceResult};
 use super::password::{verify_password, DUMMY_HASH};
 use super::throttle::{self, Client};
 use super::{departments, sessions, two_factor, users};
+use crate::backend::db::begin_write;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter};
 
 /// Consecutive failures after which an account is locked.
 pub const MAX_FAILED_LOGINS: i32 = 5;
@@ -206,7 +204,7 @@ pub async fn login(
         return Err(ServiceError::Locked(until));
     }
     let ok = verify_password(password.to_string(), row.password_hash.clone()).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     if !ok {
         let err = count_failure(&txn, &row, &client_keys, "auth.login_failed", now).await?;
         txn.commit().await?;
@@ -268,7 +266,7 @@ pub async fn second_factor(
     if let Some(until) = row.locked_until.filter(|until| *until > now) {
         return Err(ServiceError::Locked(until));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let passed = match (&challenge.pending_secret, &row.totp_secret) {
         (Some(secret), _) => match two_factor::matching_step(secret, code, None, now) {
             Some(step) => {
@@ -382,8 +380,7 @@ pub async fn logout(
         .await?
         .map(|u| u.username)
         .unwrap_or_default();
-    // The audit append writes first, which on SQLite takes the write lock before anything is read.
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit::append(
         &txn,
         self_entry(

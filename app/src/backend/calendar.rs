@@ -3,10 +3,11 @@
 use super::audit::{self, AuditEntry};
 use super::entities::calendar_year;
 use super::error::{ServiceError, ServiceResult};
+use crate::backend::db::begin_write;
 use crate::domain::calendar::{WorkCalendar, YearCalendar};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 
 /// The calendar in force: shipped years, then every imported year (an import replaces a shipped
 /// year of the same number). A stored year that no longer validates is skipped and logged.
@@ -43,7 +44,7 @@ pub async fn import(
     year.validate()
         .map_err(|e| ServiceError::Invalid(e.to_string()))?;
     let data = serde_json::to_string(&year).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit::append(
         &txn,
         AuditEntry::by(

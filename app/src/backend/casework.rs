@@ -13,6 +13,7 @@ use super::entities::{
 };
 use super::error::{ServiceError, ServiceResult};
 use super::processes;
+use crate::backend::db::begin_write;
 use crate::domain::application_form::Values;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::{self, Card, YELLOW_WITHIN_WORKING_DAYS};
@@ -28,7 +29,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::HashMap;
 
@@ -373,7 +374,7 @@ pub async fn claim(
     let me = caller
         .user_id
         .ok_or(ServiceError::Forbidden("仅限工作人员".into()))?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let done = application::Entity::update_many()
         .col_expr(application::Column::AssigneeId, Expr::value(Some(me)))
         .filter(application::Column::Id.eq(app.id))
@@ -423,7 +424,7 @@ pub async fn assign(
     if dept.map(|d| d.code) != caller.desk.department {
         return Err(ServiceError::Invalid("只能分派给本部门的工作人员".into()));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     application::Entity::update_many()
         .col_expr(application::Column::AssigneeId, Expr::value(Some(staff.id)))
         .filter(application::Column::Id.eq(app.id))
@@ -532,7 +533,7 @@ pub async fn view(
     now: DateTime<Utc>,
 ) -> ServiceResult<StaffCaseView> {
     let app = visible(db, caller, case_no).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit_case(
         &txn,
         caller,
@@ -830,7 +831,7 @@ pub async fn act(
         } else {
             None
         };
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let app = applications::apply(&txn, cal, prepared, caller, input, today, now).await?;
     if let Some(new) = certificate {
         certificates::issue(&txn, signer, &app, new, now).await?;
@@ -1030,7 +1031,7 @@ pub async fn intake(
         .ok_or_else(|| ServiceError::Invalid("该事项尚未配置办理流程".into()))?;
     let values =
         serde_json::to_value(&walk_in.form).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     // The key first, as online submission does: of two identical posts exactly one goes on.
     if !drafts::claim_key(&txn, me, key, now).await? {
         txn.rollback().await?;
@@ -1192,7 +1193,7 @@ pub async fn material_file(
         .ok_or(ServiceError::NotFound)?;
     visible(db, caller, &app.case_no).await?;
     // Its own transaction: a page opens several files at once, each audited in the chain.
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit_case(
         &txn,
         caller,

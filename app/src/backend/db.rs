@@ -2,7 +2,10 @@
 //! migrations (`migration` crate).
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 
 /// Why the database could not be opened, worded for the person who set `YIZHAN_DATABASE_URL`.
@@ -62,6 +65,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
             })?;
     }
     Ok(db)
+}
+
+/// Starts a transaction that writes. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
+/// waiting out the busy timeout for another writer to finish. A plain (deferred) transaction that
+/// reads before it writes cannot wait: if another connection commits in between, its write is
+/// refused at once with "database is locked", whatever the busy timeout. PostgreSQL ignores the
+/// mode; its row locks and constraints do the same work.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), ConnectError> {

@@ -7,12 +7,13 @@
 use super::entities::{application, card, clock, rating, rectification, service_item};
 use super::error::{ServiceError, ServiceResult};
 use super::supervision;
+use crate::backend::db::begin_write;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::supervision::{is_bad_rating, CALLBACK_WORKING_DAYS, FIX_WORKING_DAYS};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 
@@ -146,7 +147,7 @@ pub async fn load(
     let mut report = DemoReport::default();
     let mut per_day: HashMap<NaiveDate, u32> = HashMap::new();
     // One transaction: a load that fails half way leaves nothing behind, so it can run again.
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let mut start = 0;
     while start < n {
         let end = (start + CHUNK).min(n);

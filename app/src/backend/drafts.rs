@@ -10,6 +10,7 @@ use super::error::{is_unique_violation, ServiceError, ServiceResult};
 use super::files::FileStore;
 use super::processes;
 use super::uploads;
+use crate::backend::db::begin_write;
 use crate::domain::account::AccountKind;
 use crate::domain::application_form::{Problems, Values};
 use crate::domain::calendar::WorkCalendar;
@@ -18,7 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use std::collections::BTreeMap;
 
@@ -613,7 +614,7 @@ async fn make_case(
     let form =
         serde_json::to_value(&view.values).map_err(|e| ServiceError::Internal(e.to_string()))?;
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     if !claim_key(&txn, user_id, key, now).await? {
         txn.rollback().await?;
         return earlier(db, user_id, key)

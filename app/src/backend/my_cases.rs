@@ -11,6 +11,7 @@ use super::entities::{
 use super::error::{ServiceError, ServiceResult};
 use super::ratings::NewRating;
 use super::throttle::{self, Client};
+use crate::backend::db::begin_write;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::case_read::{
     deadline_label, CaseSummary, CaseView, DeadlineInfo, DraftSummary, MaterialInfo, NextStep,
@@ -23,7 +24,7 @@ use crate::domain::workflow::{self, Action, Actor, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 use std::collections::HashMap;
 
@@ -465,7 +466,7 @@ pub(crate) async fn save_rating(
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
     let cal = super::calendar::load(db).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     super::ratings::record(
         &txn,
         &cal,

@@ -3,11 +3,11 @@
 use super::audit::{self, AuditEntry};
 use super::entities::process_definition;
 use super::error::{ServiceError, ServiceResult};
+use crate::backend::db::begin_write;
 use crate::domain::process::ProcessDefinition;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set,
-    TransactionTrait,
 };
 
 /// Saves a definition (new, or the next version of an existing one). Returns the version.
@@ -17,7 +17,7 @@ pub async fn save(
     actor: &str,
     now: DateTime<Utc>,
 ) -> ServiceResult<i32> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let version = save_in(&txn, def, actor, now).await?;
     txn.commit().await?;
     Ok(version)

@@ -10,6 +10,7 @@ use super::entities::{conversation, message, rating, rectification, user};
 use super::error::{ServiceError, ServiceResult};
 use super::notify::{enqueue, Notice};
 use super::supervision::{Scope, MAX_PAGE};
+use crate::backend::db::begin_write;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::case_read::RATING_LEVELS;
 use crate::domain::supervision::{
@@ -20,7 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// The longest comment of a rating.
@@ -146,7 +147,7 @@ pub async fn rectify(
     if step == RectificationStep::Fix && reply.is_empty() {
         return Err(ServiceError::Invalid("请填写给评价人的答复".into()));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     super::supervision::lock_for_update(&txn, "rectifications", id).await?;
     let row = rectification::Entity::find_by_id(id)
         .one(&txn)
@@ -308,7 +309,7 @@ pub async fn rule_malicious(
     if crate::domain::application_form::looks_like_markup(reason) {
         return Err(ServiceError::Invalid("请不要输入网页代码".into()));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let rated = rating::Entity::find_by_id(rating_id)
         .one(&txn)
         .await?

@@ -10,14 +10,13 @@
 use super::applications::{self, ActionInput, Caller};
 use super::entities::card as card_row;
 use super::error::{ServiceError, ServiceResult};
+use crate::backend::db::begin_write;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::card::{self, Card, YELLOW_WITHIN_WORKING_DAYS};
 use crate::domain::workflow::Action;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Set, Statement, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Set, Statement};
 
 /// Clocks handled per transaction: small enough to keep locks short.
 const BATCH: u32 = 500;
@@ -107,12 +106,8 @@ async fn run_batch(
     report: &mut PassReport,
 ) -> ServiceResult<(usize, Vec<Deemed>)> {
     let backend = db.get_database_backend();
-    let txn = db.begin().await?;
-    if backend == DbBackend::Sqlite {
-        // A write first takes SQLite's write lock, so what this batch reads stays current.
-        txn.execute_unprepared("UPDATE clocks SET id = id WHERE 0")
-            .await?;
-    }
+    // On SQLite the write lock is taken at once, so what this batch reads stays current.
+    let txn = begin_write(db).await?;
     let rows = txn
         .query_all_raw(Statement::from_sql_and_values(
             backend,

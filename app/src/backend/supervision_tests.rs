@@ -11,13 +11,14 @@ use super::state::Environment;
 use super::supervision::{self, ExportRequest, Scope};
 use super::testing::{self, TestDb};
 use super::{calendar, demo, scheduler};
+use crate::backend::db::begin_write;
 use crate::domain::supervision::{
     CardAction, CardStatus, Cell, Figures, Grade, GradeRules, Measure, Period, RectificationState,
 };
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 const PASSWORD: &str = "Yizhan@2026";
@@ -192,7 +193,7 @@ async fn rate(
     on: &str,
 ) -> Result<rating::Model, ServiceError> {
     let cal = calendar::load(db).await.unwrap();
-    let txn = db.begin().await.unwrap();
+    let txn = begin_write(db).await.unwrap();
     let row = ratings::record(
         &txn,
         &cal,

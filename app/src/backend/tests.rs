@@ -10,11 +10,12 @@ use super::testing::{self, TestDb};
 use super::throttle::Client;
 use super::two_factor;
 use super::users::{self, NewUser};
+use crate::backend::db::begin_write;
 use crate::domain::account::AccountKind;
 use crate::domain::role::Role;
 use crate::domain::username::Username;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 const PASSWORD: &str = "Yizhan@2026";
 
@@ -382,7 +383,7 @@ async fn pruning_keeps_the_retention_and_the_chain_verifiable() {
         };
         // Entries 400, 300 and 100 days old, and today's.
         for (i, days_ago) in [400, 400, 300, 100, 0].into_iter().enumerate() {
-            let txn = t.db.begin().await.unwrap();
+            let txn = begin_write(&t.db).await.unwrap();
             audit::append(&txn, entry(days_ago, i)).await.unwrap();
             txn.commit().await.unwrap();
         }
@@ -476,6 +477,52 @@ async fn an_edited_or_deleted_audit_entry_breaks_the_chain() {
     }
 }
 
+/// A writing transaction that reads first while another connection commits in between (a login
+/// while the mailer records a retry): with a plain deferred BEGIN, SQLite refuses its write at once
+/// with "database is locked"; `begin_write` makes the other writer wait its turn instead.
+#[tokio::test]
+async fn a_writing_transaction_that_reads_first_survives_another_writer() {
+    for t in TestDb::both().await {
+        let backend = t.db.get_database_backend();
+        let txn = begin_write(&t.db).await.unwrap();
+        txn.query_one_raw(Statement::from_string(
+            backend,
+            "SELECT entries FROM audit_head WHERE id = 1",
+        ))
+        .await
+        .unwrap();
+        let other = tokio::spawn({
+            let db = t.db.clone();
+            async move {
+                db.execute_unprepared("UPDATE audit_head SET entries = entries WHERE id = 1")
+                    .await
+            }
+        });
+        // Long enough for the other writer to commit, were it not made to wait.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let entry = AuditEntry {
+            at: t0(),
+            actor_user_id: None,
+            actor: "test".into(),
+            action: "test.append".into(),
+            target: "after a read".into(),
+            detail: String::new(),
+        };
+        audit::append(&txn, entry)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", t.label));
+        txn.commit().await.unwrap();
+        other.await.unwrap().unwrap();
+        assert_eq!(
+            audit::verify(&t.db).await.unwrap(),
+            ChainCheck::Intact { entries: 1 },
+            "{}",
+            t.label
+        );
+        t.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn concurrent_appends_still_form_one_chain() {
     for t in TestDb::both().await {
@@ -483,29 +530,18 @@ async fn concurrent_appends_still_form_one_chain() {
         for i in 0..16 {
             let db = t.db.clone();
             tasks.push(tokio::spawn(async move {
-                // Retry on SQLite's busy answer, as a real caller would; PostgreSQL waits on the lock.
-                for _ in 0..50 {
-                    let txn = db.begin().await.unwrap();
-                    let entry = AuditEntry {
-                        at: t0(),
-                        actor_user_id: None,
-                        actor: "test".into(),
-                        action: "test.append".into(),
-                        target: format!("n:{i}"),
-                        detail: String::new(),
-                    };
-                    match audit::append(&txn, entry).await {
-                        Ok(()) => {
-                            txn.commit().await.unwrap();
-                            return;
-                        }
-                        Err(_) => {
-                            txn.rollback().await.ok();
-                            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                        }
-                    }
-                }
-                panic!("append {i} never succeeded");
+                // No retry: a writing transaction waits its turn on both databases.
+                let txn = begin_write(&db).await.unwrap();
+                let entry = AuditEntry {
+                    at: t0(),
+                    actor_user_id: None,
+                    actor: "test".into(),
+                    action: "test.append".into(),
+                    target: format!("n:{i}"),
+                    detail: String::new(),
+                };
+                audit::append(&txn, entry).await.unwrap();
+                txn.commit().await.unwrap();
             }));
         }
         for task in tasks {

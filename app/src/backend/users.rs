@@ -6,6 +6,7 @@ use super::departments;
 use super::entities::{user, user_role};
 use super::error::{is_unique_violation, ServiceError, ServiceResult};
 use super::password::hash_password;
+use crate::backend::db::begin_write;
 use crate::domain::account::AccountKind;
 use crate::domain::password::check_password;
 use crate::domain::role::Role;
@@ -14,7 +15,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 pub struct NewUser {
@@ -74,7 +75,7 @@ pub async fn create(
     };
     let password_hash = hash_password(new.password).await?;
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let row = user::ActiveModel {
         username: Set(new.username.as_str().to_string()),
         display_name: Set(display_name),

@@ -8,6 +8,7 @@ use super::super::error::{ServiceError, ServiceResult};
 use super::super::files::FileStore;
 use super::items::{current_guide, find_row, save_in};
 use super::Editor;
+use crate::backend::db::begin_write;
 use crate::domain::catalogue::FormKind;
 use crate::domain::catalogue_read::{FormFile, ItemForms};
 use crate::domain::search::{like_pattern, QUERY_MAX_CHARS};
@@ -15,7 +16,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use std::collections::HashMap;
 
@@ -136,7 +137,7 @@ pub async fn add(
         new.kind.code().replace('_', ""),
         &sha[..10]
     );
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     if form::Entity::find()
         .filter(form::Column::Code.eq(code.as_str()))
         .one(&txn)
@@ -249,7 +250,7 @@ pub async fn retire(
     editor: &Editor,
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let row = form::Entity::find()
         .filter(form::Column::Code.eq(code))
         .one(&txn)

@@ -9,6 +9,7 @@ use super::super::error::{ServiceError, ServiceResult};
 use super::super::processes;
 use super::search::{department_info, spell_item};
 use super::Editor;
+use crate::backend::db::begin_write;
 use crate::domain::catalogue::{Guide, ItemCode};
 use crate::domain::catalogue_read::{GuideDetail, VersionInfo};
 use crate::domain::process::{ItemKind, ProcessDefinition, Step};
@@ -16,7 +17,7 @@ use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 /// What a save did.
@@ -37,7 +38,7 @@ pub async fn save(
     editor: &Editor,
     now: DateTime<Utc>,
 ) -> ServiceResult<Saved> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let saved = save_in(&txn, guide, expected_version, note, editor, now).await?;
     txn.commit().await?;
     Ok(saved)
@@ -316,7 +317,7 @@ pub async fn set_retired(
     if reason.chars().count() > 200 {
         return Err(ServiceError::Invalid("原因不能超过 200 个字".into()));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let row = find_row(&txn, code).await?.ok_or(ServiceError::NotFound)?;
     if row.retired == retired {
         return Ok(());

@@ -10,12 +10,12 @@ use super::super::files::{sha256_hex, FileStore};
 use super::forms::{insert_row, sniff, to_file, FormRow};
 use super::items::{all_rows, current_guide, find_row, save_in};
 use super::Editor;
+use crate::backend::db::begin_write;
 use crate::domain::catalogue::{FormKind, Guide};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +125,7 @@ pub async fn export(
             sha256: row.sha256,
         });
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit::append(
         &txn,
         editor.entry(
@@ -201,7 +201,7 @@ pub async fn import(
             .map_err(|e| ServiceError::Internal(format!("storing form {}: {e}", f.code)))?;
         decoded.push((f, content_type, size, sha));
     }
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     for d in &file.departments {
         if departments::find_by_code(&txn, &d.code).await?.is_none() {
             departments::ensure(

@@ -4,6 +4,7 @@
 use super::MAX_PAGE;
 use crate::backend::audit::{self, AuditEntry, ChainCheck};
 use crate::backend::auth::Account;
+use crate::backend::db::begin_write;
 use crate::backend::entities::audit_log;
 use crate::backend::error::{ServiceError, ServiceResult};
 use crate::domain::role::Role;
@@ -12,7 +13,6 @@ use crate::domain::time::china;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 
 /// What the viewer is filtered by.
@@ -107,7 +107,7 @@ pub async fn audit_page(
     } else {
         None
     };
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit::append(
         &txn,
         AuditEntry::of(

@@ -5,6 +5,7 @@
 use super::{statement, Scope, MAX_PAGE};
 use crate::backend::audit::{self, AuditEntry};
 use crate::backend::auth::Account;
+use crate::backend::db::begin_write;
 use crate::backend::departments;
 use crate::backend::entities::card_event;
 use crate::backend::error::{ServiceError, ServiceResult};
@@ -18,7 +19,7 @@ use crate::domain::time::local_date;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait, Value,
+    QueryOrder, Set, Value,
 };
 
 /// One SELECT per card table, the same columns, so that both page together.
@@ -334,7 +335,7 @@ pub async fn act_on_card(
         ),
         _ => return Err(ServiceError::NotFound),
     };
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     super::lock_for_update(&txn, table, id).await?;
     let backend = txn.get_database_backend();
     let row = txn

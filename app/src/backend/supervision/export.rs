@@ -5,12 +5,13 @@
 use super::{cards::card_table, league::league, summary, Scope};
 use crate::backend::audit::{self, AuditEntry};
 use crate::backend::auth::Account;
+use crate::backend::db::begin_write;
 use crate::backend::error::{ServiceError, ServiceResult};
 use crate::backend::ratings::rating_table;
 use crate::domain::supervision::{figures_table, CardStatus, Cell, Period, Table};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 /// What an export asks for: the table's code (`summary`, `league`, `cards`, `ratings`) and the
 /// filters of its page (period or quarter, department, a card status and colour, a rating filter).
@@ -77,7 +78,7 @@ async fn audit_export(
     req: &ExportRequest<'_>,
     period: Period,
 ) -> ServiceResult<()> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     audit::append(
         &txn,
         AuditEntry::of(

@@ -4,6 +4,7 @@
 //! recomputes its day.
 
 use super::{put_setting, rules, setting, statement, Scope};
+use crate::backend::db::begin_write;
 use crate::backend::departments;
 use crate::backend::entities::daily_figure;
 use crate::backend::error::ServiceResult;
@@ -11,8 +12,7 @@ use crate::domain::supervision::{week_of, FigureRow, Figures, Period, Summary, W
 use chrono::{Days, NaiveDate};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, Value,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -94,7 +94,7 @@ pub async fn refresh_days(
     from: NaiveDate,
     to: NaiveDate,
 ) -> ServiceResult<()> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     refresh_days_in(&txn, from, to).await?;
     txn.commit().await?;
     Ok(())

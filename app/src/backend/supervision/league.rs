@@ -5,11 +5,12 @@ use super::figures::{best_first, by_day, figure_row, now_figures};
 use super::{put_setting, require_supervisor, rules, RULES_KEY};
 use crate::backend::audit::{self, AuditEntry};
 use crate::backend::auth::Account;
+use crate::backend::db::begin_write;
 use crate::backend::departments;
 use crate::backend::error::{ServiceError, ServiceResult};
 use crate::domain::supervision::{FigureRow, Figures, GradeRules, League, Period};
 use chrono::{DateTime, Months, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use std::collections::BTreeMap;
 
 /// How many quarters back the picker offers.
@@ -83,7 +84,7 @@ pub async fn save_rules(
     require_supervisor(account)?;
     new.check().map_err(ServiceError::Invalid)?;
     let old = rules(db).await?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     put_setting(
         &txn,
         RULES_KEY,

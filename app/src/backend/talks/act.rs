@@ -2,6 +2,7 @@
 //! writer), what each needs, and what it does to the state, the clock, the history and the writer.
 
 use super::*;
+use crate::backend::db::begin_write;
 
 /// Who takes the side actions: the writer consents and rates; staff publish.
 fn side_who(channel: TalkChannel, action: TalkAction) -> Option<Who> {
@@ -151,7 +152,7 @@ pub async fn act(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> ServiceResult<conv::Model> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let row = find_for(&txn, ref_no, viewer).await?;
     if row.version != version {
         return Err(ServiceError::Conflict(

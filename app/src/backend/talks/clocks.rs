@@ -1,6 +1,7 @@
 //! The scheduler's pass over conversation clocks: yellow and red cards, reminders.
 
 use super::*;
+use crate::backend::db::begin_write;
 
 /// Marks every conversation clock whose check day has come: yellow or red card, a reminder in the
 /// outbox for the department, once per (conversation, clock, colour). Returns (yellow, red).
@@ -26,7 +27,7 @@ pub async fn check_clocks(
             Card::Yellow => due_date.succ_opt(),
             Card::Green => Some(first_check(cal, due_date)),
         };
-        let txn = db.begin().await?;
+        let txn = begin_write(db).await?;
         let updated = conv::Entity::update_many()
             .col_expr(conv::Column::Card, Expr::value(colour.code()))
             .col_expr(conv::Column::NextCheck, Expr::value(next))

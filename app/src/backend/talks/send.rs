@@ -2,6 +2,7 @@
 //! first clock started; a refused send is kept for the writer with every problem by field.
 
 use super::*;
+use crate::backend::db::begin_write;
 use crate::domain::identity::{IdNumber, MobileNumber};
 
 /// The key a writer's unsent text is kept under: the account, else the browser's device id.
@@ -384,7 +385,7 @@ pub async fn send(
     let (state, clock_kind) = talk::start(channel);
     let (limit, count) = clock_kind.limit(channel);
     let due = due_date(cal, today, limit, count, 0);
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let seq_key = format!("{}{}", channel.prefix(), today.format("%y%m%d"));
     let seq = next_sequence(&txn, &seq_key).await?;
     let ref_no = format!("{}{}{seq:05}", channel.prefix(), today.format("%Y%m%d"));

@@ -2,6 +2,7 @@
 
 use super::act::{check, facts, typed};
 use super::*;
+use crate::backend::db::begin_write;
 
 /// Builds the view of one conversation for `viewer`.
 pub async fn view(
@@ -99,7 +100,7 @@ pub async fn view(
                     .collect(),
                 None => Vec::new(),
             };
-            let txn = db.begin().await?;
+            let txn = begin_write(db).await?;
             audit_staff(&txn, caller, "view", &row, "opened".into(), now).await?;
             txn.commit().await?;
             (depts, templates)
@@ -203,7 +204,7 @@ pub async fn attachment(
         return Err(ServiceError::NotFound);
     }
     if let Viewer::Staff(caller) = viewer {
-        let txn = db.begin().await?;
+        let txn = begin_write(db).await?;
         audit_staff(
             &txn,
             caller,
