@@ -973,25 +973,43 @@ async fn refresh_all(
 
 /// The domain clock of a row: its suspensions apply if it is a decision clock.
 async fn domain_clock(db: &impl ConnectionTrait, row: &clock::Model) -> ServiceResult<Clock> {
+    let suspensions = if row.pausable {
+        suspensions_of(db, row.application_id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(clock_of(row, &suspensions))
+}
+
+/// A case's suspensions, oldest first.
+async fn suspensions_of(
+    db: &impl ConnectionTrait,
+    application_id: i32,
+) -> ServiceResult<Vec<suspension::Model>> {
+    Ok(suspension::Entity::find()
+        .filter(suspension::Column::ApplicationId.eq(application_id))
+        .order_by_asc(suspension::Column::FromDate)
+        .all(db)
+        .await?)
+}
+
+/// The clock of `row`, paused by those of its case's `suspensions` that concern it.
+fn clock_of(row: &clock::Model, suspensions: &[suspension::Model]) -> Clock {
     let pauses = if row.pausable {
-        suspension::Entity::find()
-            .filter(suspension::Column::ApplicationId.eq(row.application_id))
-            .order_by_asc(suspension::Column::FromDate)
-            .all(db)
-            .await?
-            .into_iter()
+        suspensions
+            .iter()
             // A suspension that began after this clock stopped does not concern it.
             .filter(|s| row.stopped_on.is_none_or(|stop| s.from_date <= stop))
             .map(|s| Pause {
                 from: s.from_date,
                 to: s.to_date,
-                reason: s.kind,
+                reason: s.kind.clone(),
             })
             .collect()
     } else {
         Vec::new()
     };
-    Ok(Clock {
+    Clock {
         start: row.start_date,
         limit: row.limit_days.max(0) as u32,
         count: if row.day_count == "calendar" {
@@ -1001,7 +1019,7 @@ async fn domain_clock(db: &impl ConnectionTrait, row: &clock::Model) -> ServiceR
         },
         pauses,
         extensions: serde_json::from_str(&row.extensions).unwrap_or_default(),
-    })
+    }
 }
 
 /// Recomputes a clock's due date, card and next check day, and whether it is paused.
@@ -1051,9 +1069,15 @@ pub async fn deadlines(
         .order_by_asc(clock::Column::Id)
         .all(db)
         .await?;
+    // Read once for all the case's clocks.
+    let suspensions = if rows.iter().any(|row| row.pausable) {
+        suspensions_of(db, app_id).await?
+    } else {
+        Vec::new()
+    };
     let mut views = Vec::new();
     for row in rows {
-        let (due_date, explanation) = match domain_clock(db, &row).await?.deadline(cal) {
+        let (due_date, explanation) = match clock_of(&row, &suspensions).deadline(cal) {
             Deadline::Due { date, explanation } => (Some(date), explanation),
             Deadline::Paused { explanation, .. } => (None, explanation),
         };

@@ -4,7 +4,7 @@
 use super::entities::throttle;
 use super::error::{ServiceError, ServiceResult};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
 /// At most `max` failures per `window_minutes`.
 #[derive(Debug, Clone, Copy)]
@@ -73,8 +73,16 @@ pub async fn check(
     keys: &[(String, Limit)],
     now: DateTime<Utc>,
 ) -> ServiceResult<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    // One read for every key: a status lookup or login asks this on each request.
+    let rows = throttle::Entity::find()
+        .filter(throttle::Column::Key.is_in(keys.iter().map(|(key, _)| key.as_str())))
+        .all(db)
+        .await?;
     for (key, limit) in keys {
-        let Some(row) = throttle::Entity::find_by_id(key.clone()).one(db).await? else {
+        let Some(row) = rows.iter().find(|row| &row.key == key) else {
             continue;
         };
         let ends = row.window_start + Duration::minutes(limit.window_minutes);

@@ -17,7 +17,7 @@ use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, Set,
+    DbBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement,
 };
 
 /// What a save did.
@@ -401,14 +401,34 @@ pub async fn names(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> ServiceResult<Option<(String, String)>> {
-    let Some(row) = find_row(db, code).await? else {
+    let Ok(code) = ItemCode::parse(code) else {
         return Ok(None);
     };
-    let department = departments::find_by_code(db, &row.department_code)
+    // One read (a status lookup asks it on every request).
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT i.name AS item, COALESCE(d.name, '') AS department FROM service_items i \
+         LEFT JOIN departments d ON d.code = i.department_code WHERE i.code = {}",
+        if backend == DbBackend::Postgres {
+            "$1"
+        } else {
+            "?"
+        }
+    );
+    let Some(row) = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [code.as_str().into()],
+        ))
         .await?
-        .map(|d| d.name)
-        .unwrap_or_default();
-    Ok(Some((row.name, department)))
+    else {
+        return Ok(None);
+    };
+    Ok(Some((
+        row.try_get("", "item")?,
+        row.try_get("", "department")?,
+    )))
 }
 
 /// Every version of a guide, newest first.
