@@ -2,7 +2,8 @@
 //! signed in (per language and elderly mode), are most of the portal's traffic, and cost a render,
 //! a few queries and a compression each: a page made once is kept, compressed ahead of time, and
 //! served again until the catalogue changes; every few seconds one request makes it again while
-//! the others still get the kept one.
+//! the others still get the kept one. A page nobody keeps yet is made by one request while the
+//! others asking for it wait.
 //!
 //! A kept page cannot carry a per-response CSP nonce. Its inline scripts (the hydration loader and
 //! the page's serialised data) are allowed by their SHA-256 hashes instead, which is stricter: only
@@ -23,6 +24,7 @@ use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 /// How long a kept page is served before it is made again. Another instance of the portal does
 /// not see this one's catalogue edits: there, an edit shows within about this time.
@@ -31,6 +33,8 @@ const FRESH_FOR: Duration = Duration::from_secs(10);
 const MOST_BYTES: usize = 16 << 20;
 /// A page larger than this is served but not kept.
 const LARGEST_PAGE: usize = 2 << 20;
+/// How long a request waits for another one making the page it asks for, before making its own.
+const WAIT_FOR_MAKING: Duration = Duration::from_secs(5);
 
 /// Marks a request whose page is rendered to be kept: `http::page_context` then gives it no nonce.
 #[derive(Clone, Copy)]
@@ -43,6 +47,8 @@ pub struct PageCache(Arc<RwLock<Kept>>);
 struct Kept {
     pages: HashMap<Key, Arc<Page>>,
     bytes: usize,
+    /// Pages being made for the first time (or after an edit): closed when the maker is done.
+    making: HashMap<Key, watch::Receiver<()>>,
 }
 
 /// What a kept page depends on: the address with its query, and the visitor's preferences.
@@ -102,8 +108,10 @@ enum Found {
     Serve(Arc<Page>),
     /// Old: this request makes it again.
     Remake(Claim),
-    /// Nothing kept, or kept before a catalogue edit.
-    Nothing,
+    /// Nothing kept, or kept before a catalogue edit: this request makes it.
+    Make(Making),
+    /// Nothing kept, and another request is making it.
+    Wait(watch::Receiver<()>),
 }
 
 /// The right to make an old page again; given back if the request ends without doing so (its
@@ -113,6 +121,24 @@ struct Claim(Arc<Page>);
 impl Drop for Claim {
     fn drop(&mut self) {
         self.0.remaking.store(false, Ordering::Release);
+    }
+}
+
+/// The right to make a page nobody keeps: the others asking for it meanwhile wait (without this,
+/// every connection open when a page was first asked for made it at once, and a large search
+/// page took the cores for a second). Dropped when the page is kept, or when the request ends
+/// without it; either way the waiters then look again.
+struct Making {
+    cache: PageCache,
+    key: Key,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for Making {
+    fn drop(&mut self) {
+        let mut kept = self.cache.0.write().unwrap_or_else(|e| e.into_inner());
+        kept.making.remove(&self.key);
+        // `_done` is dropped after this, closing the channel the waiters wait on.
     }
 }
 
@@ -127,10 +153,19 @@ pub async fn serve(
     };
     let accepted = encoding_of(req.headers());
     let edits = state.guide_edits.load(Ordering::Acquire);
-    let claim = match cache.find(&key, edits) {
+    let mut found = cache.find(&key, edits);
+    if let Found::Wait(mut done) = found {
+        // Closed (an error) when the maker is done; a maker that takes too long is not waited for.
+        let _ = tokio::time::timeout(WAIT_FOR_MAKING, done.changed()).await;
+        found = cache.find(&key, edits);
+    }
+    // What this request holds while it renders: the right to remake or to make the page.
+    let (claim, _making) = match found {
         Found::Serve(page) => return page.response(accepted),
-        Found::Remake(claim) => Some(claim),
-        Found::Nothing => None,
+        Found::Remake(claim) => (Some(claim), None),
+        Found::Make(making) => (None, Some(making)),
+        // Still being made after the wait: this request renders its own.
+        Found::Wait(_) => (None, None),
     };
     req.extensions_mut().insert(Keeping);
     let response = next.run(req).await;
@@ -176,18 +211,36 @@ pub async fn serve(
 
 impl PageCache {
     fn find(&self, key: &Key, edits: u64) -> Found {
-        let kept = self.0.read().unwrap_or_else(|e| e.into_inner());
-        match kept.pages.get(key) {
-            Some(page) if page.edits == edits => {
-                let old = page.made.elapsed() >= FRESH_FOR;
-                if old && !page.remaking.swap(true, Ordering::AcqRel) {
-                    Found::Remake(Claim(page.clone()))
-                } else {
-                    Found::Serve(page.clone())
-                }
-            }
-            _ => Found::Nothing,
+        if let Some(found) = self.kept(key, edits) {
+            return found;
         }
+        let mut kept = self.0.write().unwrap_or_else(|e| e.into_inner());
+        // Looked at again under the write lock: it may have been kept or begun meanwhile.
+        if let Some(page) = kept.pages.get(key).filter(|page| page.edits == edits) {
+            return Found::Serve(page.clone());
+        }
+        if let Some(done) = kept.making.get(key) {
+            return Found::Wait(done.clone());
+        }
+        let (sender, receiver) = watch::channel(());
+        kept.making.insert(key.clone(), receiver);
+        Found::Make(Making {
+            cache: self.clone(),
+            key: key.clone(),
+            _done: sender,
+        })
+    }
+
+    /// The kept page of `key` made after the last edit, if there is one.
+    fn kept(&self, key: &Key, edits: u64) -> Option<Found> {
+        let kept = self.0.read().unwrap_or_else(|e| e.into_inner());
+        let page = kept.pages.get(key).filter(|page| page.edits == edits)?;
+        let old = page.made.elapsed() >= FRESH_FOR;
+        Some(if old && !page.remaking.swap(true, Ordering::AcqRel) {
+            Found::Remake(Claim(page.clone()))
+        } else {
+            Found::Serve(page.clone())
+        })
     }
 
     fn forget(&self, key: &Key) {
@@ -321,4 +374,63 @@ fn brotli(bytes: &[u8]) -> Bytes {
         let _ = writer.write_all(bytes);
     }
     out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> Key {
+        Key {
+            path_and_query: "/guide?q=sfz".into(),
+            language: None,
+            care: None,
+        }
+    }
+
+    fn page(edits: u64) -> Page {
+        Page {
+            headers: HeaderMap::new(),
+            plain: Bytes::from_static(b"<html></html>"),
+            gzip: Bytes::new(),
+            brotli: Bytes::new(),
+            made: Instant::now(),
+            edits,
+            remaking: AtomicBool::new(false),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_page_nobody_keeps_is_made_by_one_request_while_the_others_wait() {
+        let cache = PageCache::default();
+        let Found::Make(making) = cache.find(&key(), 0) else {
+            panic!("the first request makes the page");
+        };
+        let Found::Wait(mut done) = cache.find(&key(), 0) else {
+            panic!("a second request waits for it");
+        };
+        let waiting = tokio::spawn(async move { done.changed().await.is_err() });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "it waits while the page is made");
+        cache.keep(key(), page(0));
+        drop(making);
+        assert!(waiting.await.unwrap(), "it wakes when the maker is done");
+        assert!(matches!(cache.find(&key(), 0), Found::Serve(_)));
+        // After a catalogue edit the kept page is not served: one request makes it again.
+        assert!(matches!(cache.find(&key(), 1), Found::Make(_)));
+    }
+
+    #[tokio::test]
+    async fn a_maker_that_gives_up_lets_the_next_request_make_the_page() {
+        let cache = PageCache::default();
+        let Found::Make(making) = cache.find(&key(), 0) else {
+            panic!("the first request makes the page");
+        };
+        let Found::Wait(mut done) = cache.find(&key(), 0) else {
+            panic!("a second request waits for it");
+        };
+        drop(making);
+        assert!(done.changed().await.is_err());
+        assert!(matches!(cache.find(&key(), 0), Found::Make(_)));
+    }
 }
