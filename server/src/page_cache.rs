@@ -400,15 +400,21 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_page_nobody_keeps_is_made_by_one_request_while_the_others_wait() {
-        let cache = PageCache::default();
+    /// Two requests for a page nobody keeps: the first makes it, the second waits.
+    fn maker_and_waiter(cache: &PageCache) -> (Making, watch::Receiver<()>) {
         let Found::Make(making) = cache.find(&key(), 0) else {
             panic!("the first request makes the page");
         };
-        let Found::Wait(mut done) = cache.find(&key(), 0) else {
+        let Found::Wait(done) = cache.find(&key(), 0) else {
             panic!("a second request waits for it");
         };
+        (making, done)
+    }
+
+    #[tokio::test]
+    async fn a_page_nobody_keeps_is_made_by_one_request_while_the_others_wait() {
+        let cache = PageCache::default();
+        let (making, mut done) = maker_and_waiter(&cache);
         let waiting = tokio::spawn(async move { done.changed().await.is_err() });
         tokio::task::yield_now().await;
         assert!(!waiting.is_finished(), "it waits while the page is made");
@@ -423,12 +429,7 @@ mod tests {
     #[tokio::test]
     async fn a_maker_that_gives_up_lets_the_next_request_make_the_page() {
         let cache = PageCache::default();
-        let Found::Make(making) = cache.find(&key(), 0) else {
-            panic!("the first request makes the page");
-        };
-        let Found::Wait(mut done) = cache.find(&key(), 0) else {
-            panic!("a second request waits for it");
-        };
+        let (making, mut done) = maker_and_waiter(&cache);
         drop(making);
         assert!(done.changed().await.is_err());
         assert!(matches!(cache.find(&key(), 0), Found::Make(_)));

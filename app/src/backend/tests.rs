@@ -500,14 +500,13 @@ async fn a_writing_transaction_that_reads_first_survives_another_writer() {
         });
         // Long enough for the other writer to commit, were it not made to wait.
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let entry = AuditEntry {
-            at: t0(),
-            actor_user_id: None,
-            actor: "test".into(),
-            action: "test.append".into(),
-            target: "after a read".into(),
-            detail: String::new(),
-        };
+        let entry = AuditEntry::by(
+            "test",
+            "test.append",
+            "after a read".into(),
+            String::new(),
+            t0(),
+        );
         audit::append(&txn, entry)
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", t.label));
@@ -532,14 +531,8 @@ async fn concurrent_appends_still_form_one_chain() {
             tasks.push(tokio::spawn(async move {
                 // No retry: a writing transaction waits its turn on both databases.
                 let txn = begin_write(&db).await.unwrap();
-                let entry = AuditEntry {
-                    at: t0(),
-                    actor_user_id: None,
-                    actor: "test".into(),
-                    action: "test.append".into(),
-                    target: format!("n:{i}"),
-                    detail: String::new(),
-                };
+                let entry =
+                    AuditEntry::by("test", "test.append", format!("n:{i}"), String::new(), t0());
                 audit::append(&txn, entry).await.unwrap();
                 txn.commit().await.unwrap();
             }));
