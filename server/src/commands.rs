@@ -403,10 +403,17 @@ pub async fn serve(settings: Settings) -> Result<(), CliError> {
         "yizhan serving"
     );
     println!("一站 已启动：http://{}", settings.addr);
+    if !settings.throttle_exempt.is_empty() {
+        tracing::warn!(addresses = ?settings.throttle_exempt, "YIZHAN_THROTTLE_EXEMPT: these addresses are not throttled");
+    }
+    let router = crate::http::exempt_from_throttling(
+        crate::http::router(state),
+        settings.throttle_exempt.clone(),
+    );
     // The peer address reaches the handlers (throttling per address, beside per device).
     axum::serve(
         listener,
-        crate::http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

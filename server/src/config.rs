@@ -31,6 +31,10 @@ pub struct Settings {
     /// Days the audit log keeps an entry (`YIZHAN_AUDIT_RETENTION_DAYS`, default 1095, at least
     /// 183: 等保 level 3 asks for six months).
     pub audit_retention_days: i64,
+    /// Addresses whose requests are never throttled (`YIZHAN_THROTTLE_EXEMPT`, comma-separated):
+    /// for a security scan (`make audit`) that must reach the queries behind the login and the
+    /// status lookup. Refused in production.
+    pub throttle_exempt: Vec<std::net::IpAddr>,
 }
 
 /// Three years unless configured.
@@ -154,6 +158,26 @@ impl Settings {
                 })
             }
         };
+        let throttle_exempt = match get("YIZHAN_THROTTLE_EXEMPT") {
+            None => Vec::new(),
+            // Throttling is what stands between a guesser and a password or a query code.
+            Some(v) if environment == Environment::Production => {
+                return Err(SettingsError {
+                    var: "YIZHAN_THROTTLE_EXEMPT",
+                    value: v,
+                    hint: "生产环境不能免除登录和查询的限流，请删除此项",
+                })
+            }
+            Some(text) => text
+                .split(',')
+                .map(|a| a.trim().parse())
+                .collect::<Result<_, _>>()
+                .map_err(|_| SettingsError {
+                    var: "YIZHAN_THROTTLE_EXEMPT",
+                    value: text.clone(),
+                    hint: "应为以逗号分隔的 IP 地址，例如 127.0.0.1,::1（仅用于安全扫描）",
+                })?,
+        };
         let defaults = SiteInfo::default();
         let region_name = get("YIZHAN_REGION_NAME").unwrap_or(defaults.region_name);
         let site = SiteInfo {
@@ -196,6 +220,7 @@ impl Settings {
                 .unwrap_or_else(|| data_dir.join("keys").join("certificate-ed25519.p8")),
             data_dir,
             audit_retention_days,
+            throttle_exempt,
         })
     }
 }

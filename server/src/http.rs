@@ -104,6 +104,24 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Marks requests from `addresses` as exempt from throttling (see `Settings::throttle_exempt`);
+/// with none, the router is returned as it is.
+pub fn exempt_from_throttling(router: Router, addresses: Vec<std::net::IpAddr>) -> Router {
+    if addresses.is_empty() {
+        return router;
+    }
+    router.layer(middleware::from_fn(move |mut req: Request, next: Next| {
+        let peer = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        if peer.is_some_and(|ip| addresses.contains(&ip)) {
+            req.extensions_mut().insert(app::backend::throttle::Exempt);
+        }
+        next.run(req)
+    }))
+}
+
 /// What every page render and server function may use: the state, and the policy header carrying
 /// the response's fresh CSP nonce (leptos_axum provides one per request before this runs).
 fn page_context(state: &AppState) {

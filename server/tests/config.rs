@@ -54,6 +54,25 @@ fn the_kiosk_idle_time_and_card_reader_are_configured() {
 }
 
 #[test]
+fn throttling_is_lifted_only_for_listed_addresses_and_never_in_production() {
+    assert!(settings(&[]).unwrap().throttle_exempt.is_empty());
+    let s = settings(&[("YIZHAN_THROTTLE_EXEMPT", "127.0.0.1, ::1")]).unwrap();
+    assert_eq!(
+        s.throttle_exempt,
+        [
+            "127.0.0.1".parse::<std::net::IpAddr>().unwrap(),
+            "::1".parse().unwrap()
+        ]
+    );
+    let err = settings(&[
+        ("YIZHAN_THROTTLE_EXEMPT", "127.0.0.1"),
+        ("YIZHAN_ENV", "production"),
+    ])
+    .unwrap_err();
+    assert_eq!(err.var, "YIZHAN_THROTTLE_EXEMPT");
+}
+
+#[test]
 fn the_data_dir_moves_the_default_database() {
     let s = settings(&[("YIZHAN_DATA_DIR", "/srv/yz")]).unwrap();
     assert_eq!(s.database_url, "sqlite:///srv/yz/yizhan.db?mode=rwc");
@@ -72,6 +91,7 @@ fn each_bad_setting_names_its_variable() {
         ("YIZHAN_AUDIT_RETENTION_DAYS", "forever"),
         ("YIZHAN_KIOSK_IDLE_SECONDS", "ninety"),
         ("YIZHAN_CARD_READER_URL", "COM3"),
+        ("YIZHAN_THROTTLE_EXEMPT", "scanner.local"),
     ];
     for (var, value) in cases {
         let err = settings(&[(var, value)]).unwrap_err();

@@ -326,6 +326,47 @@ async fn a_wrong_password_sets_no_cookie() {
     db.finish().await;
 }
 
+/// A wrong login from `address` with one device cookie; its status.
+async fn wrong_login_from(router: &Router, address: &str) -> StatusCode {
+    let mut req = Request::post("/sf/login")
+        .header(header::HOST, "portal.test")
+        .header(header::ACCEPT, "application/json")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, "yz_device=0123456789abcdef0123456789abcdef")
+        .body(Body::from("username=nobody&password=guess"))
+        .unwrap();
+    let peer: std::net::SocketAddr = format!("{address}:50000").parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    send(router, req).await.0
+}
+
+/// `YIZHAN_THROTTLE_EXEMPT` (for `make audit`'s scanner) lifts the login throttle for its
+/// addresses only; everyone else is still refused after the device's ten failures.
+#[tokio::test]
+async fn only_an_exempt_address_escapes_the_login_throttle() {
+    let (router, db) = app().await;
+    let scanner: std::net::IpAddr = "10.9.9.9".parse().unwrap();
+    let router = yizhan::http::exempt_from_throttling(router, vec![scanner]);
+    for _ in 0..12 {
+        assert_eq!(
+            wrong_login_from(&router, "10.9.9.9").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    for _ in 0..10 {
+        assert_eq!(
+            wrong_login_from(&router, "10.9.9.8").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        wrong_login_from(&router, "10.9.9.8").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn a_cross_site_login_post_is_refused() {
     let (router, db) = app().await;

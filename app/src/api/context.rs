@@ -71,6 +71,9 @@ pub fn client_of(headers: &http::HeaderMap, extensions: &http::Extensions) -> Cl
         address: extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string()),
+        exempt: extensions
+            .get::<crate::backend::throttle::Exempt>()
+            .is_some(),
     }
 }
 

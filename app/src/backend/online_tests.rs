@@ -195,10 +195,12 @@ async fn failed_logins_are_throttled_per_device_not_per_hall() {
         let guesser = Client {
             device: Some("a".repeat(32)),
             address: Some("10.0.0.1".into()),
+            ..Client::default()
         };
         let neighbour = Client {
             device: Some("b".repeat(32)),
             address: Some("10.0.0.1".into()),
+            ..Client::default()
         };
         // Ten wrong guesses spread over accounts (no single account gets locked)…
         for i in 0..10 {
@@ -603,6 +605,7 @@ async fn a_kiosk_finds_a_case_by_the_id_card_and_the_query_code() {
         let kiosk = Client {
             device: Some("k".repeat(32)),
             address: Some("10.0.0.9".into()),
+            ..Client::default()
         };
         let found = my_cases::lookup_by_card(
             db,
@@ -650,6 +653,7 @@ async fn the_public_lookup_needs_both_and_tells_nothing_on_a_miss() {
         let visitor = Client {
             device: Some("c".repeat(32)),
             address: Some("10.0.0.2".into()),
+            ..Client::default()
         };
         let found = my_cases::lookup(
             db,

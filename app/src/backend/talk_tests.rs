@@ -43,6 +43,7 @@ fn device(n: u32) -> Client {
     Client {
         device: Some(format!("{n:032x}")),
         address: Some("10.0.0.9".into()),
+        ..Client::default()
     }
 }
 

@@ -47,12 +47,23 @@ pub struct Client {
     pub device: Option<String>,
     /// The peer address (or the proxy's forwarded one).
     pub address: Option<String>,
+    /// The client comes from an address the configuration exempts from throttling
+    /// (`YIZHAN_THROTTLE_EXEMPT`: a security scanner's, never allowed in production).
+    pub exempt: bool,
 }
+
+/// Marks a request from an address exempt from throttling (put there by the server's outermost
+/// layer, read by `api::context::client_of`).
+#[derive(Debug, Clone, Copy)]
+pub struct Exempt;
 
 impl Client {
     /// The throttle keys of this client for `purpose`, with their limits.
     pub fn keys(&self, purpose: &str, device: Limit, address: Limit) -> Vec<(String, Limit)> {
         let mut keys = Vec::new();
+        if self.exempt {
+            return keys;
+        }
         if let Some(d) = &self.device {
             keys.push((format!("{purpose}:device:{}", short(d)), device));
         }
