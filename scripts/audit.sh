@@ -56,12 +56,13 @@ for who in anonymous citizen1 supervisor1; do
   tail -n 4 "$OUT/schemathesis-$who.txt"
 done
 
-# A real case and its query code, so that sqlmap's untouched request finds the case.
-citizen=$(session citizen1)
-case_no=$(curl -sf -H "Cookie: $citizen" "$BASE/api/v1/applications" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["applications"][0]["case_no"])')
-query_code=$(curl -sf -H "Cookie: $citizen" "$BASE/api/v1/applications/$case_no" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["query_code"])')
+# A real case and its query code, so that sqlmap's untouched request finds the case. No API tells
+# anyone but the applicant the code, and the demo cases have no account: read from the database.
+read -r case_no query_code < <(python3 -c '
+import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT case_no, query_code FROM applications ORDER BY id LIMIT 1").fetchone()
+print(*row)' "$YIZHAN_DATA_DIR/yizhan.db")
 sqlmap() {
   local name=$1; shift
   say "sqlmap: $name"
@@ -79,7 +80,7 @@ sqlmap() {
 }
 sqlmap search -u "$BASE/guide?q=sfz"
 # A miss is answered 404 and a wrong login 401, by design: sqlmap must go on past them.
-sqlmap status -u "$BASE/api/v1/status/${case_no}*?code=$query_code" --ignore-code=404
+sqlmap status -u "$BASE/api/v1/status/${case_no}*?query_code=${query_code}*" --ignore-code=404
 sqlmap login -u "$BASE/sf/login" --data "username=nobody1&password=guess" --ignore-code=401
 
 if [ "$failed" -ne 0 ]; then say "findings: see $OUT"; exit 1; fi
