@@ -116,7 +116,8 @@ pub fn exempt_from_throttling(router: Router, addresses: Vec<std::net::IpAddr>) 
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip());
         if peer.is_some_and(|ip| addresses.contains(&ip)) {
-            req.extensions_mut().insert(app::backend::throttle::Exempt);
+            req.extensions_mut()
+                .insert(app::api::context::ThrottleExempt);
         }
         next.run(req)
     }))

@@ -64,6 +64,11 @@ pub fn new_device_id() -> String {
     hex::encode(bytes)
 }
 
+/// Marks a request from an address exempt from throttling (`YIZHAN_THROTTLE_EXEMPT`). Put there by
+/// the server's outermost layer.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleExempt;
+
 /// Where the request came from, for throttling: its device cookie and peer address.
 pub fn client_of(headers: &http::HeaderMap, extensions: &http::Extensions) -> Client {
     Client {
@@ -71,9 +76,7 @@ pub fn client_of(headers: &http::HeaderMap, extensions: &http::Extensions) -> Cl
         address: extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string()),
-        exempt: extensions
-            .get::<crate::backend::throttle::Exempt>()
-            .is_some(),
+        exempt: extensions.get::<ThrottleExempt>().is_some(),
     }
 }
 

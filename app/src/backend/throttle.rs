@@ -52,11 +52,6 @@ pub struct Client {
     pub exempt: bool,
 }
 
-/// Marks a request from an address exempt from throttling (put there by the server's outermost
-/// layer, read by `api::context::client_of`).
-#[derive(Debug, Clone, Copy)]
-pub struct Exempt;
-
 impl Client {
     /// The throttle keys of this client for `purpose`, with their limits.
     pub fn keys(&self, purpose: &str, device: Limit, address: Limit) -> Vec<(String, Limit)> {
